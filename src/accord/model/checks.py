@@ -204,8 +204,8 @@ class _Checker:
                 yield from self._on_issue(perception.value, perception.issue, "perceived position", (*loc, "value"))
             else:
                 yield from self._within(perception.value, -1, 1, "perceived stance", (*loc, "value"))
-        keys = [(p.observer, p.observed, p.item) for p in self.s.perceptions]
-        yield from self._duplicates(keys, "perceptions", "perception of an item by an observer")
+        seen = [(p.observer, p.observed, p.item) for p in self.s.perceptions]
+        yield from self._duplicates(seen, "perceptions", "perception of an item by an observer")
 
     def _process(self) -> Iterator[Problem]:
         for i, instrument in enumerate(self.s.instruments):
@@ -241,7 +241,7 @@ class _Checker:
                     yield Problem(
                         "a variant that adds a position must give its value and salience",
                         loc,
-                        found="an override of a position the scenario does not have",
+                        found=f"{override.actor} / {override.issue}, a position the scenario does not have",
                         expected="value and salience",
                     )
             for j, stance in enumerate(variant.stances):
@@ -297,4 +297,3 @@ class _Checker:
                     found=f"the same text as {format_loc(locs[0])}",
                     expected="a rationale specific to this value",
                 )
-

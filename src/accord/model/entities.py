@@ -12,7 +12,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_serializer, model_validator
 
 from accord.model.provenance import Measure
 
@@ -145,6 +145,10 @@ class Stance(Strict):
     weight: float = Field(default=1.0, gt=0)
     """How firmly the stance is held relative to the party's others (default 1)."""
 
+    @field_serializer("value", mode="wrap")
+    def _unknown_as_text(self, value: Measure | None, handler: Any) -> Any:
+        return "unknown" if value is None else handler(value)
+
 
 class Perception(Strict):
     """What an observer believes another party's position on an issue, or stance on a proposition, is."""
@@ -272,4 +276,3 @@ class Outcome(Strict):
     issue: Id
     value: Measure
     description: Text
-

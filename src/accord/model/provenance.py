@@ -26,7 +26,7 @@ from statistics import NormalDist
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, RootModel, model_serializer, model_validator
+from pydantic import BaseModel, ConfigDict, RootModel, field_validator, model_serializer, model_validator
 
 #: The standard normal's 90th percentile: an 80% interval spans +-Z90 sigma.
 Z90 = NormalDist().inv_cdf(0.9)
@@ -67,13 +67,18 @@ class Estimate(BaseModel):
     range: tuple[float, float] | None = None
     """The 80% interval ``[low, high]`` around ``value``."""
 
-    @model_validator(mode="after")
-    def _check(self) -> Estimate:
-        if not SOURCE_REF.match(self.source):
+    @field_validator("source")
+    @classmethod
+    def _reference(cls, source: str) -> str:
+        if not SOURCE_REF.match(source):
             raise ValueError(
-                f"source {self.source!r} is not a reference: expected 'source-id' or "
+                f"{source!r} is not a source reference: expected 'source-id' or "
                 "'source-id#¶n' (lower-case id, then the paragraph number)"
             )
+        return source
+
+    @model_validator(mode="after")
+    def _check(self) -> Estimate:
         if self.kind is ProvenanceKind.ESTIMATED and not (self.rationale and self.rationale.strip()):
             raise ValueError("an estimate needs a rationale: one line saying why this value")
         if self.range is not None:
@@ -130,6 +135,11 @@ class Measure(RootModel[list[Estimate]]):
             return [data]
         if isinstance(data, list) and not data:
             raise ValueError("expected at least one estimate")
+        if not isinstance(data, list):
+            raise ValueError(
+                f"a value needs its provenance: write {{value: ..., kind: ..., source: ...}} "
+                f"or a list of such estimates (for a stance, 'unknown'), not {data!r}"
+            )
         return data
 
     @model_serializer(mode="wrap")

@@ -103,9 +103,7 @@ class Scenario(Strict):
             if index is None:
                 positions.append(Position.model_validate(override.model_dump(exclude_none=True)))
             else:
-                positions[index] = positions[index].model_copy(
-                    update={k: getattr(override, k) for k in changes}
-                )
+                positions[index] = positions[index].model_copy(update={k: getattr(override, k) for k in changes})
         replaced = {(s.actor, s.proposition) for s in variant.stances}
         stances = [s for s in self.stances if (s.actor, s.proposition) not in replaced] + list(variant.stances)
         return self.model_copy(
@@ -127,5 +125,3 @@ def _by_id(items: Iterable[_Item], item_id: str, what: str) -> _Item:
         if item.id == item_id:
             return item
     raise KeyError(f"no {what} with id {item_id!r}")
-
-
