@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from accord.io import template_path
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,5 +28,6 @@ def require_shared(relative: str) -> Path:
 
 
 @pytest.fixture
-def template_text() -> str:
-    return template_path().read_text(encoding="utf-8")
+def shared() -> Callable[[str], Path]:
+    """``shared("reference/brief.txt")``: a path under ACCORD_SHARED, skipping (or failing under CI) if absent."""
+    return require_shared

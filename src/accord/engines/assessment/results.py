@@ -27,6 +27,8 @@ class PropositionResult:
     reject: list[str]
     neutral: list[str]
     unknown: list[str]
+    separation: float | None = None
+    """How strongly the proposition divides the parties (0..2, see :class:`Crux`); None below two known stances."""
 
 
 @dataclass(frozen=True)
@@ -64,9 +66,13 @@ class Crux:
 
 @dataclass(frozen=True)
 class MapPoint:
+    """A party's place on the 2-D map of issue distances (classical MDS)."""
+
     party: str
     x: float
     y: float
+    filled: list[str] = field(default_factory=list)
+    """Parties whose distance to this one was unknown (no common issue) and filled with the mean distance."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +120,8 @@ class Assessment:
     misperceptions: list[Misperception]
     provenance: list[ProvenanceShare]
     options: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    """Caveats a reader should see (e.g. distances filled in for the map)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form printed by ``accord analyze --json``."""

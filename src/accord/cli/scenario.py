@@ -1,22 +1,17 @@
-"""The ``accord`` command line: the default command analyses the brief's own case.
-
-Every command reports bad input as a clear message naming the file, line and
-field, and exits with status 1 (bad input) or 2 (bad usage), never with a
-traceback.
-"""
+"""Scenario commands: analyze (the main job), validate, init, show, schema, import-table."""
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from accord import __version__
-from accord.errors import AccordError, InputError
+from accord.cli.app import ScenarioArgument, app, fail, out, usage_error
+from accord.errors import AccordError
 from accord.io import (
     default_scenario_path,
     dump_scenario,
@@ -27,46 +22,7 @@ from accord.io import (
 )
 from accord.io.scenario_file import write_atomically
 from accord.io.tables import TableKind, merge_table, read_table
-
-app = typer.Typer(
-    name="accord",
-    help="Find common ground between parties and run the process that turns it into an arrangement.",
-    no_args_is_help=False,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-out = Console(highlight=False, soft_wrap=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-ScenarioArgument = Annotated[
-    Path | None,
-    typer.Argument(help="A scenario YAML file. Default: the brief's case shipped with accord.", show_default=False),
-]
-
-
-def fail(error: AccordError) -> NoReturn:
-    """Print an error for the user (every problem of an input, one per line) and exit 1."""
-    problems = error.problems if isinstance(error, InputError) else []
-    if problems:
-        err.print(f"[bold red]error:[/] {len(problems)} problem{'s' * (len(problems) != 1)} found", markup=True)
-        for problem in problems:
-            err.print(f"  {problem}", markup=False)
-    else:
-        err.print(f"[bold red]error:[/] {error}", markup=True)
-    raise typer.Exit(1)
-
-
-@app.callback(invoke_without_command=True)
-def main_callback(
-    ctx: typer.Context,
-    version: Annotated[bool, typer.Option("--version", help="Print accord's version and exit.")] = False,
-) -> None:
-    """accord: common assessment, convergence of interests and the process that delivers them."""
-    if version:
-        out.print(f"accord {__version__}")
-        raise typer.Exit()
-    if ctx.invoked_subcommand is None:
-        out.print(ctx.get_help())
+from accord.model import Variant
 
 
 @app.command()
@@ -112,8 +68,8 @@ def analyze(
     out.print(f"\nReport: [bold]{files.html}[/]" + (f"  PDF: [bold]{files.pdf}[/]" if files.pdf else ""))
 
 
-def _variant_id(variants: list[object], wanted: str) -> str:
-    ids = [getattr(v, "id", "") for v in variants]
+def _variant_id(variants: Sequence[Variant], wanted: str) -> str:
+    ids = [v.id for v in variants]
     if wanted not in ids:
         raise AccordError(f"no variant {wanted!r} in this scenario (known: {', '.join(ids) or 'none'})")
     return wanted
@@ -170,8 +126,7 @@ def import_table(
 ) -> None:
     """Merge a CSV table of actors or positions into a scenario file (rows replace records they match)."""
     if kind not in (None, "actors", "positions"):
-        err.print(f"[bold red]error:[/] --kind must be actors or positions, not {kind!r}")
-        raise typer.Exit(2)
+        usage_error(f"--kind must be actors or positions, not {kind!r}")
     table_kind: TableKind | None = "actors" if kind == "actors" else "positions" if kind == "positions" else None
     try:
         loaded = load_scenario(into)
@@ -192,8 +147,3 @@ def show(scenario: ScenarioArgument = None) -> None:
     except AccordError as error:
         fail(error)
     sys.stdout.write(dump_scenario(loaded))
-
-
-def main() -> None:
-    """Console entry point."""
-    app()
