@@ -216,6 +216,8 @@ def mutate(text: str, mutation: tuple[str, int, object]) -> str:
     if kind == "truncate":
         return text[:at]
     lines = text.splitlines(keepends=True)
+    if not lines:
+        return text
     i, j = at % len(lines), int(str(arg)) % len(lines)
     lines[i], lines[j] = lines[j], lines[i]
     return "".join(lines)

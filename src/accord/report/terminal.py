@@ -1,0 +1,77 @@
+"""The readable summary ``accord analyze`` prints in the terminal (Rich tables)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from accord.engines.assessment import Assessment, PropositionResult
+from accord.model import Scenario
+
+
+def print_summary(console: Console, scenario: Scenario, assessment: Assessment, top: int = 5) -> None:
+    """Headline results: provenance, common ground, splits and cruxes, misperceptions, steps."""
+    names = {a.id: a.name for a in scenario.actors}
+    console.print(f"[bold]{scenario.title}[/] (as of {scenario.as_of})")
+    console.print("Parties: " + ", ".join(names[p] for p in assessment.parties))
+
+    provenance = Table(title="Where the values come from", title_justify="left")
+    provenance.add_column("party")
+    for kind in ("declared", "attributed", "estimated"):
+        provenance.add_column(kind, justify="right")
+    provenance.add_column("sources")
+    for share in assessment.provenance:
+        sources = ", ".join(f"{s} {n}" for s, n in sorted(share.by_source.items(), key=lambda kv: -kv[1]))
+        provenance.add_row(
+            names[share.party],
+            *(str(share.by_kind.get(k, 0)) for k in ("declared", "attributed", "estimated")),
+            sources,
+        )
+    console.print(provenance)
+
+    convergence = assessment.convergence
+    _propositions(console, "Common ground: every party accepts", convergence.agreed)
+    _propositions(console, "Every party rejects", convergence.rejected)
+    cruxes = Table(title="Cruxes: what separates the parties most", title_justify="left")
+    cruxes.add_column("proposition")
+    cruxes.add_column("separation", justify="right")
+    cruxes.add_column("stances")
+    for crux in assessment.cruxes[:top]:
+        stances = ", ".join(f"{p} {_stance(v)}" for p, v in crux.stances.items())
+        cruxes.add_row(crux.text, f"{crux.separation:.2f}", stances)
+    console.print(cruxes)
+    console.print(
+        f"{len(convergence.split)} propositions split the parties; "
+        f"{len(convergence.gaps)} have a stance nobody has sourced (gaps)."
+    )
+
+    gaps = Table(title="Largest misperceptions", title_justify="left")
+    for column in ("observer", "observed", "item", "perceived", "actual", "gap"):
+        gaps.add_column(column, justify="right" if column in ("perceived", "actual", "gap") else "left")
+    for m in assessment.misperceptions[:top]:
+        gaps.add_row(
+            m.observer, m.observed, m.item, f"{m.perceived:g}", f"{m.actual:g} ({m.actual_kind})", f"{m.gap:+g}"
+        )
+    console.print(gaps)
+
+    steps: dict[str, int] = {}
+    for step in scenario.steps:
+        steps[step.status.value] = steps.get(step.status.value, 0) + 1
+    if steps:
+        console.print("Steps: " + ", ".join(f"{n} {status}" for status, n in steps.items()))
+
+
+def _propositions(console: Console, title: str, results: list[PropositionResult]) -> None:
+    table = Table(title=title, title_justify="left")
+    table.add_column("proposition")
+    table.add_column("score", justify="right")
+    table.add_column("source")
+    for result in results:
+        table.add_row(result.text, f"{result.score:+.2f}" if result.score is not None else "-", result.source)
+    if not results:
+        table.add_row("(none)", "", "")
+    console.print(table)
+
+
+def _stance(value: float | None) -> str:
+    return "?" if value is None else f"{value:+.1f}"

@@ -1,0 +1,65 @@
+"""The written report in a real browser: Debian's headless Chromium driven by Playwright.
+
+Checks what a reader sees: every section heading visible, every chart drawn
+with a real size, nothing logged to the console, and nothing fetched from
+anywhere but the report file itself.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from accord.report import SECTIONS, ReportFiles
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.mark.browser
+def test_report_renders_in_chromium(written: ReportFiles, chromium: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    requests: list[str] = []
+    console_errors: list[str] = []
+    page_errors: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.on("request", lambda request: requests.append(request.url))
+            page.on("console", lambda message: console_errors.append(message.text) if message.type == "error" else None)
+            page.on("pageerror", lambda error: page_errors.append(str(error)))
+            page.goto(written.html.resolve().as_uri(), wait_until="load")
+
+            for section_id, heading in SECTIONS:
+                title = page.locator(f"section#{section_id} > h2")
+                assert title.is_visible(), section_id
+                assert title.inner_text().strip() == heading
+
+            figures = page.locator("figure.chart")
+            assert figures.count() == 5
+            for index in range(figures.count()):
+                figure = figures.nth(index)
+                chart_id = figure.get_attribute("id")
+                svg = figure.locator("svg").first
+                svg.scroll_into_view_if_needed()
+                box = svg.bounding_box()
+                assert box is not None and box["width"] > 50 and box["height"] > 50, chart_id
+                drawn = svg.locator("path, use, rect, text, polygon, circle, image").count()
+                assert drawn > 5, chart_id
+                assert figure.locator("figcaption").is_visible(), chart_id
+        finally:
+            browser.close()
+
+    assert console_errors == []
+    assert page_errors == []
+    outside = [url for url in requests if not url.startswith("file://")]
+    assert outside == []
+    assert requests and requests[0] == written.html.resolve().as_uri()
