@@ -6,7 +6,6 @@ import json
 import math
 
 import pytest
-from tests.engines.scenario_builders import ATTRIBUTED, DECLARED, ScenarioBuilder
 
 from accord.engines import assessment
 from accord.engines.assessment import (
@@ -23,6 +22,7 @@ from accord.engines.assessment import (
 )
 from accord.errors import AccordError
 from accord.model import Scenario, check_scenario
+from tests.engines.scenario_builders import ATTRIBUTED, DECLARED, ScenarioBuilder
 
 
 def three_parties() -> ScenarioBuilder:

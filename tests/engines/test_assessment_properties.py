@@ -9,7 +9,6 @@ from itertools import product
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.engines.scenario_builders import ATTRIBUTED, DECLARED, ESTIMATED, ScenarioBuilder
 
 from accord.engines.assessment import (
     Assessment,
@@ -20,6 +19,7 @@ from accord.engines.assessment import (
     party_map,
 )
 from accord.model import Estimate, ProvenanceKind, Scenario, check_scenario
+from tests.engines.scenario_builders import ATTRIBUTED, DECLARED, ESTIMATED, ScenarioBuilder
 
 NAMES = ["ash", "birch", "cedar", "elm", "fir", "oak", "pine", "yew"]
 KINDS = [DECLARED, ATTRIBUTED, ESTIMATED]

@@ -1,0 +1,92 @@
+"""`accord analyze`, the main job: summary, report, JSON keys, parties, variants and errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+from accord.cli import app
+from accord.io import template_path
+from tests.report.conftest import find_chromium_or_skip
+
+runner = CliRunner()
+
+
+def analyze(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["analyze", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_default_run_prints_summary_and_writes_report(tmp_path: Path) -> None:
+    code, stdout, _ = analyze("--out", str(tmp_path))
+    assert code == 0
+    assert "Common ground" in stdout and "Largest misperceptions" in stdout
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "Afghanistan" in html and "<svg" in html
+
+
+def test_json_has_the_documented_keys(tmp_path: Path) -> None:
+    code, stdout, _ = analyze("--out", str(tmp_path), "--json")
+    assert code == 0
+    data = json.loads(stdout)
+    convergence = data["convergence"]
+    assert convergence["parties"] == ["afghan-government", "pakistan", "taliban", "usa"]
+    for key in ("agreed", "rejected", "split"):
+        for proposition in convergence[key]:
+            assert {"id", "text", "score"} <= set(proposition)
+    assert {"no-military-solution", "political-settlement-first", "eliminate-isis"} <= {
+        p["id"] for p in convergence["agreed"]
+    }
+    for misperception in data["misperceptions"]:
+        assert {"observer", "observed", "item", "gap"} <= set(misperception)
+    assert data["report"]["html"] == str(tmp_path / "report.html")
+
+
+def test_parties_by_alias(tmp_path: Path) -> None:
+    code, stdout, _ = analyze("--out", str(tmp_path), "--json", "--parties", "Washington, Islamabad")
+    assert code == 0
+    assert json.loads(stdout)["convergence"]["parties"] == ["pakistan", "usa"]
+
+
+def test_variant_changes_the_reading(tmp_path: Path) -> None:
+    base = json.loads(analyze("--out", str(tmp_path), "--json", "--parties", "usa,pakistan")[1])
+    code, stdout, _ = analyze("--out", str(tmp_path), "--json", "--parties", "usa,pakistan", "--variant", "engagement")
+    assert code == 0
+    assert json.loads(stdout)["distances"] != base["distances"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--parties", "usa,atlantis"), "no party"),
+        (("--parties", "usa"), "at least 2 parties"),
+        (("--variant", "appeasement"), "no variant 'appeasement'"),
+    ],
+)
+def test_bad_arguments_give_a_clear_error(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
+    code, _, stderr = analyze("--out", str(tmp_path), *args)
+    assert code == 1
+    assert message in stderr
+    assert "Traceback" not in stderr
+
+
+def test_bad_scenario_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(template_path().read_text(encoding="utf-8").replace("kind: state ", "kind: empire "))
+    code, _, stderr = analyze(str(path), "--out", str(tmp_path))
+    assert code == 1
+    assert f"{path}:" in stderr and "actors[0].kind" in stderr
+    assert not (tmp_path / "report.html").exists()
+
+
+@pytest.mark.browser
+def test_pdf_is_produced_and_readable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ACCORD_CHROMIUM", find_chromium_or_skip())
+    code, _, stderr = analyze("--out", str(tmp_path), "--pdf")
+    assert code == 0, stderr
+    text = "".join(page.extract_text() for page in PdfReader(tmp_path / "report.pdf").pages)
+    assert "Common ground" in text and "Misperceptions" in text
