@@ -90,3 +90,14 @@ def test_pdf_is_produced_and_readable(tmp_path: Path, monkeypatch: pytest.Monkey
     assert code == 0, stderr
     text = "".join(page.extract_text() for page in PdfReader(tmp_path / "report.pdf").pages)
     assert "Common ground" in text and "Misperceptions" in text
+
+
+def test_every_json_key_is_documented(tmp_path: Path) -> None:
+    documented = (Path(__file__).resolve().parents[1] / "docs" / "json-output.md").read_text(encoding="utf-8")
+    data = json.loads(analyze("--out", str(tmp_path), "--json")[1])
+    for key in data:
+        assert f"`{key}" in documented, key
+    for key in data["misperceptions"][0]:
+        assert f"`{key}`" in documented, key
+    for key in data["convergence"]["agreed"][0]:
+        assert f"`{key}`" in documented, key
