@@ -10,9 +10,11 @@ from accord.errors import InputError
 from accord.io import load_scenario, template_path
 from accord.io.tables import merge_table, read_table
 
-POSITIONS = """actor,issue,value,value_low,value_high,salience,kind,source,rationale,salience_rationale
-upstream,dry-season-flow,35,25,45,0.7,estimated,analyst,new dam schedule allows a little more release,power prices rose this year
-"""
+POSITIONS = (
+    "actor,issue,value,value_low,value_high,salience,kind,source,rationale,salience_rationale\n"
+    "upstream,dry-season-flow,35,25,45,0.7,estimated,analyst,"
+    "new dam schedule allows a little more release,power prices rose this year\n"
+)
 
 
 def write(tmp_path: Path, text: str, name: str = "table.csv") -> Path:
@@ -26,7 +28,8 @@ def test_position_rows_carry_provenance_and_range(tmp_path: Path) -> None:
     assert table.kind == "positions"
     (position,) = table.positions
     (value,) = position.value
-    assert (value.value, value.range, value.rationale) == (35, (25, 45), "new dam schedule allows a little more release")
+    assert (value.value, value.range) == (35, (25, 45))
+    assert value.rationale == "new dam schedule allows a little more release"
     (salience,) = position.salience
     assert salience.rationale == "power prices rose this year"
 
@@ -75,5 +78,5 @@ def test_bad_tables_name_file_line_and_column(tmp_path: Path, text: str, line: i
 def test_merge_refuses_rows_that_break_the_scenario(tmp_path: Path) -> None:
     scenario = load_scenario(template_path())
     table = read_table(write(tmp_path, POSITIONS.replace("upstream,", "midstream,")))
-    with pytest.raises(InputError, match="after merging table.csv: unknown actor 'midstream'"):
+    with pytest.raises(InputError, match=r"after merging table\.csv: unknown actor 'midstream'"):
         merge_table(scenario, table, "table.csv")
