@@ -4,7 +4,10 @@ Bad input is reported as a clear message naming the file, line and field, with
 exit status 1; a usage error exits with 2; never a traceback.
 """
 
-from accord.cli import scenario  # noqa: F401  (registers the scenario commands)
+from accord.cli import (
+    backtest,  # noqa: F401  (registers the backtest command)
+    scenario,  # noqa: F401  (registers the scenario commands)
+)
 from accord.cli.app import app
 
 
