@@ -25,6 +25,7 @@ def test_default_run_prints_summary_and_writes_report(tmp_path: Path) -> None:
     code, stdout, _ = analyze("--out", str(tmp_path))
     assert code == 0
     assert "Common ground" in stdout and "Largest misperceptions" in stdout
+    assert "Draft statement of principles: Pakistan and United States" in stdout
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "Afghanistan" in html and "<svg" in html
 
@@ -44,12 +45,20 @@ def test_json_has_the_documented_keys(tmp_path: Path) -> None:
     for misperception in data["misperceptions"]:
         assert {"observer", "observed", "item", "gap"} <= set(misperception)
     assert data["report"]["html"] == str(tmp_path / "report.html")
+    principles = data["principles"]
+    assert principles["groups"] == ["pakistan", "usa"]
+    lines = [line for section in principles["sections"] for line in section["lines"]]
+    assert {"no-military-solution", "political-settlement-first", "eliminate-isis"} <= {line["id"] for line in lines}
+    for line in lines:
+        assert line["source"].startswith("brief#¶") and line["source"] in line["citation"]
+        assert line["accept"] == ["pakistan", "usa"]
 
 
 def test_parties_by_alias(tmp_path: Path) -> None:
     code, stdout, _ = analyze("--out", str(tmp_path), "--json", "--parties", "Washington, Islamabad")
     assert code == 0
     assert json.loads(stdout)["convergence"]["parties"] == ["pakistan", "usa"]
+    assert json.loads(stdout)["principles"]["groups"] == ["pakistan", "usa"]
 
 
 def test_variant_changes_the_reading(tmp_path: Path) -> None:
@@ -100,4 +109,9 @@ def test_every_json_key_is_documented(tmp_path: Path) -> None:
     for key in data["misperceptions"][0]:
         assert f"`{key}`" in documented, key
     for key in data["convergence"]["agreed"][0]:
+        assert f"`{key}`" in documented, key
+    principles = data["principles"]
+    for key in [*principles, *principles["sections"][0], *principles["excluded"][0]]:
+        assert f"`{key}`" in documented, key
+    for key in principles["sections"][0]["lines"][0]:
         assert f"`{key}`" in documented, key

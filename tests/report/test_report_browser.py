@@ -43,6 +43,11 @@ def test_report_renders_in_chromium(written: ReportFiles, chromium: str) -> None
                 assert title.is_visible(), section_id
                 assert title.inner_text().strip() == heading
 
+            principle = page.locator("section#principles ol.principles li").first
+            principle.scroll_into_view_if_needed()
+            assert principle.is_visible()
+            assert "Schulze rank 1" in principle.inner_text() and "GIC" in principle.inner_text()
+
             figures = page.locator("figure.chart")
             assert figures.count() == 5
             for index in range(figures.count()):

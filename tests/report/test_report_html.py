@@ -14,7 +14,7 @@ from accord.model import Scenario
 from accord.report import SECTIONS, ReportFiles, render_html, write_report
 from accord.report.charts import agreement_heatmap, party_map_chart, provenance_share_chart, step_status_chart
 
-SECTION_IDS = ["parties", "common-ground", "divergence", "misperceptions", "map", "steps"]
+SECTION_IDS = ["parties", "common-ground", "divergence", "misperceptions", "map", "principles", "steps"]
 CHART_IDS = ["chart-provenance-kind", "chart-provenance-source", "chart-agreement", "chart-map", "chart-steps"]
 
 _SECTION = re.compile(r'<section id="(?P<id>[^"]+)">\s*<h2>(?P<heading>[^<]+)</h2>')
@@ -114,6 +114,27 @@ def test_common_ground_lists_agreed_and_rejected_with_scores_and_citations(html:
     assert "brief#¶29" in part and "brief#¶7" in part
     # each party's stance carries the source of the scenario's stance record
     assert "brief#¶3" in part and "statement#¶1" in part
+
+
+def test_principles_cite_each_line_and_explain_what_is_left_out(html: str) -> None:
+    part = _section(html, "principles")
+    # only the proposition all three parties accept; Schulze rank, bridging, GIC and who accepts
+    assert '<li id="principle-no-military-solution">' in part
+    assert part.count('<li id="principle-') == 1
+    assert "brief#¶29" in part and "Schulze rank 1" in part and "bridging" in part and "GIC" in part
+    assert "accepted by" in part and "Afghan Taliban" in part
+    assert "brief#¶3" in part  # the United States' stance carries its own source
+    assert "rejected by taliban" in part  # talks-with-kabul is left out, and why
+    assert "&lt;script&gt;" in part  # the hostile proposition is listed escaped
+
+
+def test_principles_can_be_passed_in(scenario: Scenario, assessment: Assessment) -> None:
+    from accord.engines.opinion.statement import draft_statement
+
+    draft = draft_statement(scenario, ["usa", "pakistan"])
+    part = _section(render_html(scenario, assessment, draft), "principles")
+    assert "Draft statement of principles: Pakistan and United States" in part
+    assert "principle-no-military-solution" in part
 
 
 def test_divergence_shows_who_stands_where_gaps_and_cruxes(html: str) -> None:
@@ -247,3 +268,6 @@ def test_renders_the_default_scenario(tmp_path: Path) -> None:
     assert [m["id"] for m in _SECTION.finditer(text)] == SECTION_IDS
     assert _EXTERNAL.search(text) is None
     assert len(_FIGURE.findall(text)) == len(CHART_IDS)
+    principles = _section(text, "principles")
+    assert "Draft statement of principles: Pakistan and United States" in principles
+    assert "principle-no-military-solution" in principles and "principle-eliminate-isis" in principles

@@ -45,8 +45,10 @@ def analyze(
         bool, typer.Option("--json", help="Print the results as JSON on stdout instead of the summary.")
     ] = False,
 ) -> None:
-    """Lay the parties' readings side by side: common ground, divergence, misperceptions, map, steps."""
+    """Lay the parties' readings side by side: common ground, divergence, misperceptions, map, a draft
+    statement of principles, steps."""
     from accord.engines.assessment import assess
+    from accord.engines.opinion.statement import draft_statement
     from accord.report import write_report
     from accord.report.terminal import print_summary
 
@@ -56,15 +58,18 @@ def analyze(
             loaded = loaded.with_variant(_variant_id(loaded.variants, variant))
         chosen = [p.strip() for p in parties.split(",") if p.strip()] if parties is not None else None
         assessment = assess(loaded, chosen)
-        files = write_report(loaded, assessment, out_dir, pdf=pdf)
+        # the draft is for the chosen parties, else for those of the statement-of-principles step
+        principles = draft_statement(loaded, chosen)
+        files = write_report(loaded, assessment, out_dir, pdf=pdf, principles=principles)
     except AccordError as error:
         fail(error)
     if as_json:
         payload = assessment.to_dict()
+        payload["principles"] = principles.to_dict()
         payload["report"] = {"html": str(files.html), "pdf": str(files.pdf) if files.pdf else None}
         sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
         return
-    print_summary(out, loaded, assessment)
+    print_summary(out, loaded, assessment, principles=principles)
     out.print(f"\nReport: [bold]{files.html}[/]" + (f"  PDF: [bold]{files.pdf}[/]" if files.pdf else ""))
 
 

@@ -18,6 +18,8 @@ from markupsafe import Markup
 
 import accord
 from accord.engines.assessment.results import Assessment, Misperception, PropositionResult, ProvenanceShare
+from accord.engines.opinion.statement import DraftStatement, draft_statement
+from accord.errors import AccordError
 from accord.model import Measure, ProvenanceKind, Scenario, Step, StepStatus
 from accord.report import charts
 
@@ -28,6 +30,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("divergence", "Divergence"),
     ("misperceptions", "Misperceptions"),
     ("map", "Map of the parties"),
+    ("principles", "Draft statement of principles"),
     ("steps", "Steps, tracks and walls"),
 )
 
@@ -263,8 +266,17 @@ def _charts(scenario: Scenario, assessment: Assessment, view: _View) -> dict[str
     return {chart_id: Chart(chart_id, Markup(svg), caption) for chart_id, svg, caption in specs}
 
 
-def render_html(scenario: Scenario, assessment: Assessment) -> str:
-    """The full report for a scenario and its common assessment, as one self-contained HTML page."""
+def render_html(scenario: Scenario, assessment: Assessment, principles: DraftStatement | None = None) -> str:
+    """The full report for a scenario and its common assessment, as one self-contained HTML page.
+
+    ``principles`` is the draft statement of principles to show; None drafts it here for the parties of
+    :func:`accord.engines.opinion.statement.draft_parties` (the section says so when none can be drafted).
+    """
+    if principles is None:
+        try:
+            principles = draft_statement(scenario)
+        except AccordError:
+            principles = None
     view = _View(scenario, assessment)
     misperceptions = sorted(assessment.misperceptions, key=lambda m: -m.normalised_gap)
     template = _environment().get_template("report.html.j2")
@@ -277,5 +289,6 @@ def render_html(scenario: Scenario, assessment: Assessment) -> str:
         charts=_charts(scenario, assessment, view),
         misperceptions=misperceptions,
         steps_by_status=_steps_by_status(scenario.steps),
+        principles=principles,
         version=accord.__version__,
     )

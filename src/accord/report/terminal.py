@@ -6,11 +6,15 @@ from rich.console import Console
 from rich.table import Table
 
 from accord.engines.assessment import Assessment, PropositionResult
+from accord.engines.opinion.statement import DraftStatement
 from accord.model import Scenario
 
 
-def print_summary(console: Console, scenario: Scenario, assessment: Assessment, top: int = 5) -> None:
-    """Headline results: provenance, common ground, splits and cruxes, misperceptions, steps."""
+def print_summary(
+    console: Console, scenario: Scenario, assessment: Assessment, top: int = 5, principles: DraftStatement | None = None
+) -> None:
+    """Headline results: provenance, common ground, splits and cruxes, misperceptions, the draft
+    statement of principles (when given), steps."""
     names = {a.id: a.name for a in scenario.actors}
     console.print(f"[bold]{scenario.title}[/] (as of {scenario.as_of})")
     console.print("Parties: " + ", ".join(names[p] for p in assessment.parties))
@@ -54,6 +58,9 @@ def print_summary(console: Console, scenario: Scenario, assessment: Assessment, 
         )
     console.print(gaps)
 
+    if principles is not None:
+        _principles(console, principles)
+
     steps: dict[str, int] = {}
     for step in scenario.steps:
         steps[step.status.value] = steps.get(step.status.value, 0) + 1
@@ -71,6 +78,21 @@ def _propositions(console: Console, title: str, results: list[PropositionResult]
     if not results:
         table.add_row("(none)", "", "")
     console.print(table)
+
+
+def _principles(console: Console, draft: DraftStatement) -> None:
+    table = Table(title=draft.title, title_justify="left")
+    table.add_column("topic")
+    table.add_column("principle")
+    table.add_column("support", overflow="fold")
+    for section in draft.sections:
+        for line in section.lines:
+            table.add_row(section.topic, line.text, line.citation().strip("[]"))
+    if not draft.sections:
+        table.add_row("", "(no proposition is accepted by every party)", "")
+    console.print(table)
+    if draft.excluded:
+        console.print(f"{len(draft.excluded)} propositions left out of the draft (see the report for why).")
 
 
 def _stance(value: float | None) -> str:

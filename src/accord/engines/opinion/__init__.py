@@ -1,0 +1,1 @@
+"""Opinion groups, consensus and bridging at Pol.is scale: pure computation on vote matrices."""
