@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import ClassVar, Self
@@ -19,7 +18,6 @@ from accord.engines.bargaining.problem import Array
 from accord.io.deu import read_deu
 
 DEV = "data/bargaining/deu3/deu3-dev.csv"
-HAS_CLASSIC = importlib.util.find_spec("accord.engines.bargaining.classic") is not None
 
 
 def independent_compromise_mae(path: Path) -> tuple[float, int]:
@@ -50,7 +48,6 @@ def test_compromise_baseline_on_the_dev_half(shared: Callable[[str], Path]) -> N
     assert len(cases) == 180 and np.mean(np.abs(inline - outcomes)) == pytest.approx(mae, abs=1e-9)
 
 
-@pytest.mark.skipif(not HAS_CLASSIC, reason="classic.py (CompromiseModel) not written yet")
 def test_accords_compromise_model_scores_21_39(shared: Callable[[str], Path]) -> None:
     result = backtest(read_deu(shared(DEV)).cases(), models=["compromise"], experimental=[])
     score = result.scores["compromise"]

@@ -327,9 +327,9 @@ def test_reproducible_with_a_seed(mode: Mode) -> None:
 def test_inputs_the_model_cannot_take() -> None:
     with pytest.raises(ModelInputError, match="at least 2 actors"):
         ExpectedUtilityModel().fit(problem([[10.0]], [1.0], [1.0]))
-    with pytest.raises(ModelInputError, match="capability above zero"):
+    with pytest.raises(ModelInputError, match="capability and salience above zero"):
         ExpectedUtilityModel().fit(problem([[10.0], [20.0]], [1.0, 1.0], [0.0, 0.0]))
-    with pytest.raises(ModelInputError, match="capability x salience above zero"):
+    with pytest.raises(ModelInputError, match="capability and salience above zero"):
         ExpectedUtilityModel().fit(problem([[10.0], [20.0]], [0.0, 0.0], [1.0, 1.0]))
     two = problem([[10.0], [20.0]], [1.0, 1.0], [1.0, 1.0])
     for bad in ({"mode": "code"}, {"rounds": -1}, {"rounds": 2.5}, {"tol": -1.0}, {"statistic": "mode"}, {"q": 2.0}):

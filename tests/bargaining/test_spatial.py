@@ -371,11 +371,24 @@ def test_stochastic_runs_reproducible_with_seed() -> None:
     assert len(others) > 1  # the seed matters
 
 
+def test_capabilities_that_differ_by_issue_fit_each_issue_on_its_own() -> None:
+    positions = [[10.0, 80.0], [50.0, 20.0], [90.0, 60.0], [30.0, 40.0]]
+    salience = [[0.6, 0.3], [0.5, 0.4], [0.2, 0.7], [0.4, 0.4]]
+    capability = [[1.0, 3.0], [2.0, 2.0], [1.0, 1.0], [4.0, 1.0]]
+    problem = BargainingProblem.build(["a", "b", "c", "d"], positions, salience, capability)
+    joined = SpatialModel().fit(problem).forecast_
+    for j in range(2):
+        alone = SpatialModel().fit(problem.subset([j])).forecast_
+        assert joined.values[j] == alone.values[0]
+        assert alone.final_positions is not None and joined.final_positions is not None
+        np.testing.assert_array_equal(joined.final_positions[:, j], alone.final_positions[:, 0])
+    assert joined.trajectory is not None and joined.rounds is not None
+    assert joined.trajectory.shape == (joined.rounds + 1, 4, 2)
+
+
 @pytest.mark.parametrize(
     ("problem", "message"),
     [
-        (BargainingProblem.build(["a", "b", "c"], [[1.0, 2.0]] * 3, [[0.5, 0.5]] * 3, [[1, 2], [1, 1], [1, 1]]),
-         "one capability per actor"),
         (BargainingProblem.build(["a", "b", "c"], [[1.0], [5.0], [9.0]], [[0.5], [0.0], [0.5]], [1, 1, 1]),
          "no salience"),
         (BargainingProblem.build(["a", "b", "c"], [[1.0], [5.0], [9.0]], [[0.5], [0.5], [0.5]], [1, 0, 1]),

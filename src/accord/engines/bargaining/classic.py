@@ -16,30 +16,17 @@ from typing import ClassVar, Literal
 
 import numpy as np
 
-from accord.engines.bargaining.problem import Array, BargainingModel, BargainingProblem, Forecast, ModelInputError
+from accord.engines.bargaining.problem import (
+    Array,
+    BargainingModel,
+    BargainingProblem,
+    Forecast,
+    ModelInputError,
+    check_weights,
+)
 
 #: Relative tolerance for "the cumulative weight is exactly half" in the weighted median.
 _TIE = 1e-12
-
-
-def check_weights(problem: BargainingProblem, model: str) -> Array:
-    """``capability * salience`` (n, m), after checking the model can take the problem.
-
-    A model needs at least two actors, and on each issue some actor with both
-    capability and salience above zero; otherwise it raises :class:`ModelInputError`.
-    """
-    where = f" in {problem.source}" if problem.source else ""
-    if problem.n_actors < 2:
-        raise ModelInputError(f"the {model} model needs at least 2 actors{where}; got {problem.n_actors}")
-    weights = problem.capability * problem.salience
-    empty = np.flatnonzero(weights.sum(axis=0) <= 0)
-    if empty.size:
-        names = ", ".join(problem.issues[j] for j in empty)
-        raise ModelInputError(
-            f"the {model} model needs, on each issue, an actor with capability and salience above zero{where}; "
-            f"none on {names}"
-        )
-    return weights
 
 
 def compromise(positions: Array, weights: Array) -> Array:

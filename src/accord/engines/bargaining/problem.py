@@ -102,6 +102,11 @@ class BargainingProblem:
             raise ModelInputError(f"actor names{where} repeat; expected distinct actors")
 
     @property
+    def where(self) -> str:
+        """`` in <source>`` for messages, or nothing."""
+        return f" in {self.source}" if self.source else ""
+
+    @property
     def n_actors(self) -> int:
         return len(self.actors)
 
@@ -123,6 +128,25 @@ class BargainingProblem:
             None if self.status_quo is None else self.status_quo[index],
             self.source,
         )
+
+
+def check_weights(problem: BargainingProblem, model: str) -> Array:
+    """``capability * salience`` (n, m), after checking that a model can take the problem.
+
+    Every model needs at least two actors and, on each issue, some actor with
+    both capability and salience above zero; otherwise :class:`ModelInputError`.
+    """
+    if problem.n_actors < 2:
+        raise ModelInputError(f"the {model} model needs at least 2 actors{problem.where}; got {problem.n_actors}")
+    weights = problem.capability * problem.salience
+    empty = np.flatnonzero(weights.sum(axis=0) <= 0)
+    if empty.size:
+        names = ", ".join(problem.issues[j] for j in empty)
+        raise ModelInputError(
+            f"the {model} model needs, on each issue, an actor with capability and salience above zero"
+            f"{problem.where}; none on {names}"
+        )
+    return weights
 
 
 def _column(values: object, n: int) -> Array:

@@ -10,7 +10,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from accord.engines.bargaining.exchange._round import Realised, RoundResult, play_round
-from accord.engines.bargaining.problem import Array, BargainingModel, BargainingProblem, Forecast, ModelInputError
+from accord.engines.bargaining.problem import (
+    Array,
+    BargainingModel,
+    BargainingProblem,
+    Forecast,
+    check_weights,
+)
 
 TieBreak = Literal["names", "input", "random"]
 Outcome = Literal["voting", "final"]
@@ -171,18 +177,7 @@ class ExchangeModel(BargainingModel):
             raise ValueError(f"arithmetic must be 'float' or 'decimal'; got {self.arithmetic!r}")
         if self.tie_tolerance is not None and not (0 <= self.tie_tolerance < 1):
             raise ValueError(f"tie_tolerance must be None or in [0, 1); got {self.tie_tolerance!r}")
-        where = f" in {problem.source}" if problem.source else ""
-        if problem.n_actors < 2:
-            raise ModelInputError(f"the exchange model needs at least 2 actors{where}; got {problem.n_actors}")
-        weight = problem.capability * problem.salience
-        empty = np.flatnonzero(weight.sum(axis=0) <= 0)
-        if empty.size:
-            names = ", ".join(problem.issues[j] for j in empty)
-            raise ModelInputError(
-                f"the exchange model needs, on each issue, an actor with capability and salience above zero{where}; "
-                f"none on {names}"
-            )
-        return weight
+        return check_weights(problem, self.name)
 
     def _solve(self, problem: BargainingProblem) -> Forecast:
         weight = self._check(problem)

@@ -11,7 +11,13 @@ from numpy.typing import NDArray
 
 from accord.engines.bargaining.expected_utility.core import KIND_NAMES, Array
 from accord.engines.bargaining.expected_utility.dynamics import MODES, Mode, play_round
-from accord.engines.bargaining.problem import BargainingModel, BargainingProblem, Forecast, ModelInputError
+from accord.engines.bargaining.problem import (
+    BargainingModel,
+    BargainingProblem,
+    Forecast,
+    ModelInputError,
+    check_weights,
+)
 
 Statistic = Literal["mean", "median"]
 
@@ -136,7 +142,7 @@ class ExpectedUtilityModel(BargainingModel):
 
     def _solve(self, problem: BargainingProblem) -> Forecast:
         self._check_parameters()
-        _check_problem(problem)
+        check_weights(problem, self.name)
         x = problem.positions.T.copy()
         w = (problem.capability * problem.salience).T.copy()
         history = self.run(x, w, problem.salience.T.copy())
@@ -236,23 +242,6 @@ class ExpectedUtilityModel(BargainingModel):
         for label, value in (("q", self.q), ("t", self.t)):
             if not (np.isfinite(value) and 0.0 <= value <= 1.0):
                 raise ModelInputError(f"expected-utility {label} is {value!r}; expected a probability in [0, 1]")
-
-
-def _check_problem(problem: BargainingProblem) -> None:
-    """At least two actors; on every issue some capability, and some actor with capability and salience."""
-    where = f" in {problem.source}" if problem.source else ""
-    if problem.n_actors < 2:
-        raise ModelInputError(f"the expected-utility model needs at least 2 actors{where}; got {problem.n_actors}")
-    for label, weights in (
-        ("capability", problem.capability),
-        ("capability x salience", problem.capability * problem.salience),
-    ):
-        empty = np.flatnonzero(weights.sum(axis=0) <= 0)
-        if empty.size:
-            names = ", ".join(problem.issues[j] for j in empty)
-            raise ModelInputError(
-                f"the expected-utility model needs a total {label} above zero on each issue{where}; it is 0 on {names}"
-            )
 
 
 def weighted_mean(x: Array, w: Array) -> Array:

@@ -47,9 +47,11 @@ class SpatialModel(BargainingModel):
     Inputs: positions are read on each issue's scale (KTAB's unit scale is
     ``(x - low) / (high - low)``); saliences are shares of an actor's attention, as in
     KTAB, so when some actor's saliences sum to more than 1 all saliences are divided
-    by the largest such sum; each actor needs one capability on every issue (KTAB's
-    scalar capability), a positive capability and some salience; and, as in KTAB,
-    there must be at least three actors.
+    by the largest such sum; each actor needs a positive capability and some
+    salience; and, as in KTAB, there must be at least three actors. KTAB takes one
+    capability per actor: where an actor's capability differs between issues, each
+    issue is fitted as its own one-dimensional space (``run_`` and
+    ``probabilities_`` then describe the last issue's run).
 
     Results: ``forecast_.values`` is the expected outcome of the final state's PCE,
     sum over distinct final positions of P(position wins) times the position (KTAB
@@ -131,6 +133,12 @@ class SpatialModel(BargainingModel):
         )
 
     def _solve(self, problem: BargainingProblem) -> Forecast:
+        if problem.n_issues > 1 and _capability_varies(problem):
+            return _issue_by_issue(problem, [self._solve_space(problem.subset([j])) for j in range(problem.n_issues)])
+        return self._solve_space(problem)
+
+    def _solve_space(self, problem: BargainingProblem) -> Forecast:
+        """One KTAB run over all the problem's issues as one space."""
         options = self.options()
         positions, salience, capability = unit_inputs(problem)
         accommodation = _accommodation(self.ideal_adjustment, problem)
@@ -181,9 +189,8 @@ def unit_inputs(problem: BargainingProblem) -> tuple[Array, Array, Array]:
     if totals.max() > 1.0:
         salience = salience / totals.max()
     capability = problem.capability[:, 0].astype(np.float64, copy=True)
-    spread = np.ptp(problem.capability, axis=1)
-    if (spread > 1e-12 * np.maximum(1.0, capability)).any():
-        actor = problem.actors[int(np.argmax(spread))]
+    if _capability_varies(problem):
+        actor = problem.actors[int(np.argmax(np.ptp(problem.capability, axis=1)))]
         raise ModelInputError(
             f"actor {actor}{where} has different capabilities on different issues; KTAB's spatial model takes "
             "one capability per actor (fit each issue on its own with problem.subset)"
@@ -192,6 +199,37 @@ def unit_inputs(problem: BargainingProblem) -> tuple[Array, Array, Array]:
         actor = problem.actors[int(np.argmax(capability <= 0))]
         raise ModelInputError(f"capability of {actor}{where} is 0; the spatial model needs positive capabilities")
     return positions, salience, capability
+
+
+def _capability_varies(problem: BargainingProblem) -> bool:
+    """Whether some actor's capability differs between issues (KTAB takes one per actor)."""
+    spread = np.ptp(problem.capability, axis=1)
+    return bool((spread > 1e-12 * np.maximum(1.0, problem.capability[:, 0])).any())
+
+
+def _issue_by_issue(problem: BargainingProblem, parts: list[Forecast]) -> Forecast:
+    """Join one-issue runs: used when capabilities differ by issue, which one KTAB space cannot hold.
+
+    Each issue is then its own one-dimensional space; ``rounds`` is the longest
+    run, and shorter runs' trajectories hold their final state until it ends.
+    """
+    rounds = max(part.rounds or 0 for part in parts)
+    trajectory = np.concatenate(
+        [
+            np.concatenate([part.trajectory, np.repeat(part.trajectory[-1:], rounds + 1 - len(part.trajectory), 0)])
+            for part in parts
+            if part.trajectory is not None
+        ],
+        axis=2,
+    )
+    return Forecast(
+        model=SpatialModel.name,
+        issues=problem.issues,
+        values=np.concatenate([part.values for part in parts]),
+        rounds=rounds,
+        final_positions=trajectory[-1],
+        trajectory=trajectory,
+    )
 
 
 def _accommodation(matrix: ArrayLike | None, problem: BargainingProblem) -> Array | None:
