@@ -81,7 +81,13 @@ def _scenario_data() -> dict[str, Any]:
         "actors": [
             {"id": "usa", "name": "United States", "kind": "state", "capability": _est(90, "brief#¶2", "estimated")},
             {"id": "pakistan", "name": "Pakistan", "kind": "state", "capability": _est(40, "brief#¶2", "estimated")},
-            {"id": "taliban", "name": "Afghan Taliban", "kind": "armed-movement", "description": "An insurgency."},
+            {
+                "id": "taliban",
+                "name": "Afghan Taliban",
+                "kind": "armed-movement",
+                "description": "An insurgency.",
+                "capability": _est(30, "brief#¶2", "estimated", range=[20, 45]),
+            },
         ],
         "issues": [
             {
@@ -112,8 +118,18 @@ def _scenario_data() -> dict[str, Any]:
             {"id": "hostile", "text": HOSTILE_TEXT, "topic": "talks", "source": "brief#¶11"},
         ],
         "positions": [
-            {"actor": "usa", "issue": "troops", "value": _est(40, "brief#¶14"), "salience": _est(0.8, "brief#¶14")},
-            {"actor": "pakistan", "issue": "troops", "value": _est(10), "salience": _est(0.5, "analysts", "estimated")},
+            {
+                "actor": "usa",
+                "issue": "troops",
+                "value": _est(40, "brief#¶14", range=[30, 55]),
+                "salience": _est(0.8, "brief#¶14", range=[0.6, 0.9]),
+            },
+            {
+                "actor": "pakistan",
+                "issue": "troops",
+                "value": _est(10, range=[5, 25]),
+                "salience": _est(0.5, "analysts", "estimated"),
+            },
             {
                 "actor": "taliban",
                 "issue": "troops",
@@ -121,7 +137,38 @@ def _scenario_data() -> dict[str, Any]:
                 "salience": _est(1.0),
             },
             {"actor": "usa", "issue": "sanctuaries", "value": _est(10), "salience": _est(0.9)},
-            {"actor": "pakistan", "issue": "sanctuaries", "value": _est(3), "salience": _est(0.6)},
+            {"actor": "pakistan", "issue": "sanctuaries", "value": _est(3, range=[1, 6]), "salience": _est(0.6)},
+            {"actor": "taliban", "issue": "sanctuaries", "value": _est(0, "statement#¶1"), "salience": _est(0.4)},
+        ],
+        "variants": [
+            {
+                "id": "engagement",
+                "name": "Engagement",
+                "positions": [
+                    {"actor": "pakistan", "issue": "sanctuaries", "value": _est(6, "brief#¶39", range=[4, 8])}
+                ],
+            },
+            {
+                "id": "coercion",
+                "name": "Coercion",
+                "positions": [{"actor": "usa", "issue": "troops", "value": _est(70, "brief#¶40", range=[60, 80])}],
+            },
+        ],
+        "outcomes": [
+            {
+                "id": "agreement-troops",
+                "date": "2020-02-29",
+                "issue": "troops",
+                "value": _est(5, "statement#¶2", "estimated", range=[0, 20]),
+                "description": "An agreement to withdraw <all> forces.",
+            },
+            {
+                "id": "withdrawal-troops",
+                "date": "2021-08-30",
+                "issue": "troops",
+                "value": _est(0, "statement#¶3", "estimated", range=[0, 2]),
+                "description": "The withdrawal was completed.",
+            },
         ],
         "stances": [{"actor": a, "proposition": p, "value": v} for (a, p), v in stances.items()]
         + [{"actor": "taliban", "proposition": "hostile", "value": "unknown"}],

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from accord.report import SECTIONS, ReportFiles
+from tests.report.test_report_html import CHART_IDS
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -48,8 +49,21 @@ def test_report_renders_in_chromium(written: ReportFiles, chromium: str) -> None
             assert principle.is_visible()
             assert "Schulze rank 1" in principle.inner_text() and "GIC" in principle.inner_text()
 
+            forecast_heading = page.locator("section#forecast > h2")
+            assert forecast_heading.inner_text().strip() == "Settlement forecasts"
+            table = page.locator("section#forecast table.forecasts").first
+            table.scroll_into_view_if_needed()
+            assert table.is_visible()
+            assert "model run: compromise, 500 runs, seed 2019" in table.inner_text()
+            chart = page.locator("figure#chart-forecast-troops svg")
+            chart.scroll_into_view_if_needed()
+            box = chart.bounding_box()
+            assert box is not None and box["width"] > 300 and box["height"] > 150
+            # the chart's text is real text: its labels can be found on the page
+            assert "outcome 2020-02-29" in page.locator("figure#chart-forecast-troops").inner_text()
+
             figures = page.locator("figure.chart")
-            assert figures.count() == 5
+            assert figures.count() == len(CHART_IDS)
             for index in range(figures.count()):
                 figure = figures.nth(index)
                 chart_id = figure.get_attribute("id")

@@ -14,8 +14,22 @@ from accord.model import Scenario
 from accord.report import SECTIONS, ReportFiles, render_html, write_report
 from accord.report.charts import agreement_heatmap, party_map_chart, provenance_share_chart, step_status_chart
 
-SECTION_IDS = ["parties", "common-ground", "divergence", "misperceptions", "map", "principles", "steps"]
-CHART_IDS = ["chart-provenance-kind", "chart-provenance-source", "chart-agreement", "chart-map", "chart-steps"]
+SECTION_IDS = ["parties", "common-ground", "divergence", "misperceptions", "map", "forecast", "principles", "steps"]
+#: The forecast section's charts for the test scenario: one per issue, then the round-by-round models.
+FORECAST_CHART_IDS = [
+    "chart-forecast-troops",
+    "chart-forecast-sanctuaries",
+    "chart-trajectory-expected-utility",
+    "chart-trajectory-spatial",
+]
+CHART_IDS = [
+    "chart-provenance-kind",
+    "chart-provenance-source",
+    "chart-agreement",
+    "chart-map",
+    *FORECAST_CHART_IDS,
+    "chart-steps",
+]
 
 _SECTION = re.compile(r'<section id="(?P<id>[^"]+)">\s*<h2>(?P<heading>[^<]+)</h2>')
 _FIGURE = re.compile(r'<figure class="chart" id="(?P<id>[^"]+)">(?P<body>.*?)</figure>', re.DOTALL)
@@ -88,6 +102,7 @@ def test_charts_land_in_their_sections(html: str) -> None:
         "chart-agreement": "divergence",
         "chart-map": "map",
         "chart-steps": "steps",
+        **{chart_id: "forecast" for chart_id in FORECAST_CHART_IDS},
     }
     for chart_id, section in where.items():
         position = html.index(f'id="{chart_id}"')
@@ -267,7 +282,117 @@ def test_renders_the_default_scenario(tmp_path: Path) -> None:
     text = files.html.read_text(encoding="utf-8")
     assert [m["id"] for m in _SECTION.finditer(text)] == SECTION_IDS
     assert _EXTERNAL.search(text) is None
-    assert len(_FIGURE.findall(text)) == len(CHART_IDS)
+    # five assessment charts, one forecast chart per issue with positions, two round-by-round charts
+    assert len(_FIGURE.findall(text)) == 5 + len(scenario.issues) + 2
     principles = _section(text, "principles")
     assert "Draft statement of principles: Pakistan and United States" in principles
     assert "principle-no-military-solution" in principles and "principle-eliminate-isis" in principles
+
+
+def test_forecast_section_shows_each_model_with_band_and_provenance(html: str) -> None:
+    part = _section(html, "forecast")
+    assert "<h2>Settlement forecasts</h2>" in part
+    for model in ("compromise", "median", "nash", "expected-utility", "spatial", "exchange"):
+        assert f'<tr class="model-{model}">' in part, model
+    # the batch models carry an honest Monte Carlo band and cite their run; the others say they have none
+    assert "model run: compromise, 500 runs, seed 2019" in part
+    assert "model run: expected-utility, 500 runs, seed 2019" in part
+    assert "model run: spatial, point forecast" in part
+    assert "No band for spatial, exchange" in part
+    assert re.search(r'<td class="n num band">\d+\.\d–\d+\.\d</td>', part)
+    assert part.count('<table class="forecasts">') == 2
+
+
+def test_forecast_section_sets_the_variants_side_by_side(html: str) -> None:
+    part = _section(html, "forecast")
+    troops = part[part.index('id="forecast-troops"') : part.index('id="forecast-sanctuaries"')]
+    assert '<th class="n variant-engagement">Engagement' in troops
+    assert '<th class="n variant-coercion">Coercion' in troops
+    # coercion moves the United States' troop position from 40 to 70: the compromise shifts up, with a band
+    row = troops[troops.index('<tr class="model-compromise">') :]
+    row = row[: row.index("</tr>")]
+    cell = row[row.index('variant-coercion">') :]
+    shift = re.search(r"shift \+(\d+\.\d) <span class=\"band\">\[\+(\d+\.\d) to \+(\d+\.\d)\]", cell)
+    assert shift is not None
+    point, low, high = (float(g) for g in shift.groups())
+    assert 10 < point < 25 and low <= high
+
+
+def test_forecast_section_sets_forecasts_against_recorded_outcomes(html: str) -> None:
+    part = _section(html, "forecast")
+    troops = part[part.index('id="forecast-troops"') : part.index('id="forecast-sanctuaries"')]
+    assert "Error vs 2020-02-29" in troops and "Error vs 2021-08-30" in troops
+    assert '<tr id="outcome-agreement-troops">' in troops
+    assert "An agreement to withdraw &lt;all&gt; forces." in troops  # escaped
+    assert "statement#¶2" in troops and "statement#¶3" in troops  # outcomes cite their sources
+    assert "outside band" in troops or "outcome in band" in troops
+    sanctuaries = part[part.index('id="forecast-sanctuaries"') :]
+    assert "No outcome recorded for this issue." in sanctuaries
+
+
+def test_forecast_charts_show_the_scale_ends_and_the_outcomes(html: str) -> None:
+    figures = {m["id"]: m["body"] for m in _FIGURE.finditer(html)}
+    troops = figures["chart-forecast-troops"]
+    assert "0 = none" in troops and "100 = full" in troops
+    for label in ("base", "engagement", "coercion", "outcome 2020-02-29", "outcome 2021-08-30"):
+        assert label in troops, label
+    trajectory = figures["chart-trajectory-expected-utility"]
+    assert "expected-utility forecast" in trajectory and "United States" in trajectory
+    assert "Foreign troop presence" in trajectory and "round" in trajectory
+
+
+def test_models_that_refuse_the_scenario_are_listed_with_the_reason(scenario: Scenario, assessment: Assessment) -> None:
+    two = scenario.model_copy(update={"positions": [p for p in scenario.positions if p.actor != "taliban"]})
+    part = _section(render_html(two, assessment), "forecast")
+    assert '<li class="skipped-model"><code>spatial</code>: the spatial model' in part
+    assert "at least 3 actors" in part
+    assert '<tr class="model-compromise">' in part and '<tr class="model-spatial">' not in part
+
+
+def test_a_scenario_that_cannot_be_forecast_says_why(scenario: Scenario, assessment: Assessment) -> None:
+    from accord.errors import AccordError
+
+    part = _section(render_html(scenario, assessment, forecast=AccordError("party 'x' has no capability")), "forecast")
+    assert "No settlement forecast for this scenario: party &#39;x&#39; has no capability" in part
+    assert "<figure" not in part
+
+
+def test_point_forecasts_without_runs(scenario: Scenario, assessment: Assessment) -> None:
+    from accord.engines.bargaining import forecast_scenario
+
+    forecast = forecast_scenario(scenario, runs=0, seed=1, levers=False)
+    part = _section(render_html(scenario, assessment, forecast=forecast), "forecast")
+    assert "Point forecasts only" in part and "model run: compromise, point forecast" in part
+    assert "500 runs" not in part
+    assert '<td class="n num band">–</td>' in part
+
+
+@pytest.fixture(scope="module")
+def default_report() -> str:
+    """The default scenario's report, rendered once for the tests below."""
+    from accord.engines.assessment import assess
+    from accord.io import default_scenario_path, load_scenario
+
+    scenario = load_scenario(default_scenario_path())
+    return render_html(scenario, assess(scenario))
+
+
+def test_default_scenario_report_shows_variant_bands_and_outcomes(default_report: str) -> None:
+    part = _section(default_report, "forecast")
+    # forecasts with bands for the engagement and coercion variants
+    for variant in ("engagement", "coercion"):
+        cells = re.findall(rf'<td class="n num variant-{variant}">\d+\.\d <span class="band">\[[\d.]+–[\d.]+\]', part)
+        assert len(cells) >= 4 * 9, variant  # the four batch models on each of the nine issues
+    assert "U.S. engagement with Pakistan" in part and "U.S. coercion of Pakistan" in part
+    # the engagement variant moves the U.S. approach to Pakistan toward engagement, with a band of the shift
+    approach = part[part.index('id="forecast-us-approach-pakistan"') :]
+    row = approach[approach.index('<tr class="model-compromise">') :]
+    assert re.search(r'variant-engagement">[\d.]+ <span class="band">.*?shift -\d', row[: row.index("</tr>")], re.S)
+    # against the recorded outcomes: the Doha agreement and August 2021
+    assert "Error vs 2020-02-29" in part
+    assert "Error vs 2021-08-15" in part and "Error vs 2021-08-30" in part
+    assert 'id="outcome-doha-2020-foreign-troops"' in part and 'id="outcome-kabul-2021-taliban-role"' in part
+    assert "us-taliban-agreement-2020" in part and "kabul-falls-2021" in part
+    assert "model run: expected-utility, 500 runs, seed 2019" in part
+    for model in ("expected-utility", "spatial"):
+        assert f'id="chart-trajectory-{model}"' in part

@@ -35,6 +35,9 @@ def test_write_report_prints_a_pdf(scenario: Scenario, assessment: Assessment, t
         assert heading in text, heading
     # citations survive into the PDF
     assert "brief#¶29" in text
+    # the settlement forecasts, with the run behind their bands
+    assert "Settlement forecasts" in text
+    assert "model run: compromise, 500 runs, seed 2019" in text
 
 
 def test_missing_chromium_is_a_clear_error(

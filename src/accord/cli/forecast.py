@@ -4,23 +4,20 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-import numpy as np
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from accord.cli.app import app, err, fail, out, usage_error
-from accord.engines.bargaining.problem import BargainingModel, BargainingProblem
+from accord.cli.app import app, fail, out, usage_error
+from accord.cli.progress import MonteCarloBar
+from accord.engines.bargaining.problem import BargainingProblem
 from accord.errors import AccordError
 
 if TYPE_CHECKING:
-    from accord.engines.bargaining.compare import Comparison, Hindsight, Lever, ProblemForecast
-    from accord.engines.bargaining.montecarlo import Band
     from accord.model import Scenario
 
 FORMATS = ("scenario", "bdm", "ktab", "exchange")
@@ -108,30 +105,6 @@ def _names(model: list[str] | None) -> list[str] | None:
     return [name.strip() for item in model for name in item.split(",") if name.strip()]
 
 
-def _models(
-    names: list[str] | None, parameters: dict[str, dict[str, Any]]
-) -> tuple[list[BargainingModel], dict[str, str]]:
-    """Instances of the chosen models (default: every registered one whose module is written)."""
-    from accord.engines.bargaining import MODELS, model_class
-
-    chosen = names or list(MODELS)
-    unknown = [n for n in chosen if n not in MODELS]
-    if unknown:
-        raise AccordError(f"no model called {', '.join(map(repr, unknown))} (known: {', '.join(MODELS)})")
-    models: list[BargainingModel] = []
-    skipped: dict[str, str] = {}
-    for name in chosen:
-        try:
-            cls = model_class(name)
-        except (ImportError, AttributeError):
-            if names:
-                raise AccordError(f"the {name} model is not available in this installation") from None
-            skipped[name] = "not available in this installation"
-            continue
-        models.append(cls(**parameters.get(name, {})))
-    return models, skipped
-
-
 def _run(
     path: Path | None,
     kind: str,
@@ -143,87 +116,35 @@ def _run(
     *,
     show_progress: bool,
 ) -> dict[str, Any]:
-    from accord.engines.bargaining.compare import (
-        Comparison,
-        compare_variants,
-        forecast_problem,
-        hindsight,
-        sensitivity,
-    )
-    from accord.engines.bargaining.montecarlo import Sampler, resolve_seed
-    from accord.engines.bargaining.scenario_input import scenario_inputs
+    from accord.engines.bargaining.scenario_forecast import choose_variants, forecast_scenario
     from accord.io import default_scenario_path, load_scenario
 
-    fixed_seed = resolve_seed(seed)
     parameters: dict[str, dict[str, Any]] = {}
-    loaded = None
-    problem: BargainingProblem
+    subject: Scenario | BargainingProblem
     if kind == "scenario":
-        loaded = load_scenario(path or default_scenario_path())
-        chosen_variants = _variants(loaded.variants, variants)
-        problem = scenario_inputs(loaded).problem
+        subject = load_scenario(path or default_scenario_path())
+        sweeps = 1 + len(choose_variants(subject.variants, variants))
     else:
         if path is None:
             raise AccordError(f"--format {kind} needs an input file")
-        problem, parameters = _read_table(kind, path)
-        chosen_variants = []
-    models, skipped = _models(names, parameters)
-    models = _fitting(models, problem, skipped, strict=names is not None)
-    if not models:
-        raise AccordError("no model could forecast this input: " + "; ".join(f"{k}: {v}" for k, v in skipped.items()))
-    # Models without a batch path run run by run: swept (and put through the sensitivity analysis) only
+        subject, parameters = _read_table(kind, path)
+        sweeps = 1
+    # Models without a batch path run draw by draw: swept (and put through the sensitivity analysis) only
     # when named with --model, so that the default command stays quick.
-    banded = [m.name for m in models if names is not None or callable(getattr(m, "predict_batch", None))]
-    with _ProgressBar(runs * (1 + len(chosen_variants)), show_progress and runs > 0) as progress:
-        if loaded is not None:
-            comparison = compare_variants(
-                loaded,
-                models,
-                chosen_variants,
-                runs=runs,
-                seed=fixed_seed,
-                executor=executor,
-                progress=progress,
-                banded=banded,
-            )
-            inputs = scenario_inputs(loaded)
-            levers = {m.name: sensitivity(inputs, m) for m in models if m.name in banded}
-            outcomes = hindsight(loaded, comparison.base)
-        else:
-            base = forecast_problem(
-                Sampler.fixed_problem(problem),
-                models,
-                runs=runs,
-                seed=fixed_seed,
-                executor=executor,
-                progress=progress,
-                banded=banded,
-            )
-            comparison, levers, outcomes = Comparison(base), {}, []
-    return _payload(
-        comparison,
-        loaded,
-        source=str(path) if path else "default",
-        kind=kind,
-        runs=runs,
-        seed=fixed_seed,
-        executor=executor,
-        skipped=skipped,
-        levers=levers,
-        outcomes=outcomes,
-    )
-
-
-def _variants(known: Sequence[Any], wanted: list[str] | None) -> list[str]:
-    ids = [v.id for v in known]
-    if wanted is None:
-        return ids
-    if [w.lower() for w in wanted] == ["none"]:
-        return []
-    for w in wanted:
-        if w not in ids:
-            raise AccordError(f"no variant {w!r} in this scenario (known: {', '.join(ids) or 'none'})")
-    return list(dict.fromkeys(wanted))
+    with MonteCarloBar(runs * sweeps, show_progress and runs > 0) as progress:
+        result = forecast_scenario(
+            subject,
+            models=names,
+            variants=variants,
+            runs=runs,
+            seed=seed,
+            executor=executor,
+            progress=progress,
+            parameters=parameters,
+            source=str(path) if path else "default",
+            kind=kind,
+        )
+    return result.to_dict()
 
 
 def _read_table(kind: str, path: Path) -> tuple[BargainingProblem, dict[str, dict[str, Any]]]:
@@ -237,56 +158,6 @@ def _read_table(kind: str, path: Path) -> tuple[BargainingProblem, dict[str, dic
         return read, {}
     parameters = getattr(read, "parameters", None) or {}
     return read.problem, ({"spatial": dict(parameters)} if parameters else {})
-
-
-def _fitting(
-    models: list[BargainingModel], problem: BargainingProblem, skipped: dict[str, str], *, strict: bool
-) -> list[BargainingModel]:
-    """The models that take the problem; with ``strict`` (models named by the user), the first refusal fails."""
-    from accord.engines.bargaining.problem import ModelInputError
-
-    kept = []
-    for model in models:
-        try:
-            model.fit(problem)
-        except ModelInputError as error:
-            if strict:
-                raise
-            skipped[model.name] = str(error)
-            continue
-        kept.append(model)
-    return kept
-
-
-class _ProgressBar:
-    """A Rich progress bar over all runs (base and variants), on stderr, when it is a terminal."""
-
-    def __init__(self, total: int, show: bool) -> None:
-        self.total = total
-        self.bar = Progress(
-            TextColumn("Monte Carlo"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=err,
-            transient=True,
-            disable=not (show and err.is_terminal),
-        )
-        self.task = self.bar.add_task("runs", total=total)
-        self.offset = 0
-
-    def __enter__(self) -> Callable[[int, int], None]:
-        self.bar.start()
-        return self.update
-
-    def update(self, done: int, total: int) -> None:
-        """One sweep's progress; sweeps (base, then each variant) run one after another."""
-        self.bar.update(self.task, completed=self.offset + done)
-        if done >= total:
-            self.offset += total
-
-    def __exit__(self, *exc: object) -> None:
-        self.bar.stop()
 
 
 def _print(payload: dict[str, Any]) -> None:
@@ -338,116 +209,3 @@ def _band(band: dict[str, float] | None) -> str:
 
 def _shift_band(band: dict[str, float] | None) -> str:
     return "" if band is None else f", {band['low']:+.1f} to {band['high']:+.1f}"
-
-
-def _payload(
-    comparison: Comparison,
-    scenario: Scenario | None,
-    *,
-    source: str,
-    kind: str,
-    runs: int,
-    seed: int,
-    executor: str,
-    skipped: dict[str, str],
-    levers: dict[str, list[Lever]],
-    outcomes: list[Hindsight],
-) -> dict[str, Any]:
-    """The JSON document of a forecast (also what the terminal tables are drawn from)."""
-    from accord.engines.bargaining.compare import top_levers
-
-    base = comparison.base
-    problem = base.problem
-    issues: dict[str, Any] = {}
-    for j, issue_id in enumerate(problem.issues):
-        issue = scenario.issue(issue_id) if scenario is not None else None
-        sq = None if problem.status_quo is None or np.isnan(problem.status_quo[j]) else float(problem.status_quo[j])
-        entry: dict[str, Any] = {
-            "name": issue.name if issue else issue_id,
-            "scale": {
-                "low": float(problem.low[j]),
-                "high": float(problem.high[j]),
-                "low_label": issue.scale.low_label if issue else "low",
-                "high_label": issue.scale.high_label if issue else "high",
-            },
-            "status_quo": sq,
-            "forecasts": {name: _model_entry(base, name, j) for name in base.forecasts},
-            "variants": {
-                variant: {
-                    name: {
-                        "forecast": float(other.forecasts[name].values[j]),
-                        "shift": float(comparison.shifts[variant, name].values[j]),
-                        "band": _band_dict(other.band(name), j),
-                        "shift_band": _band_dict(comparison.shifts[variant, name].band, j),
-                    }
-                    for name in other.forecasts
-                }
-                for variant, other in comparison.variants.items()
-            },
-            "levers": {
-                name: [
-                    {
-                        "actor": lv.actor,
-                        "issue": lv.issue,
-                        "kind": lv.kind,
-                        "base": lv.base,
-                        "low": lv.low,
-                        "high": lv.high,
-                        "swing": float(lv.swing[j]),
-                    }
-                    for lv in top_levers(found, j, 3)
-                ]
-                for name, found in levers.items()
-            },
-            "outcomes": [
-                {
-                    "id": h.outcome,
-                    "date": h.date.isoformat(),
-                    "value": h.value,
-                    "range": list(h.range),
-                    "description": h.description,
-                    "errors": h.errors,
-                    "within_band": h.within_band,
-                }
-                for h in outcomes
-                if h.issue == issue_id
-            ],
-        }
-        issues[issue_id] = entry
-    return {
-        "scenario": scenario.id if scenario is not None else problem.source or source,
-        "title": scenario.title if scenario is not None else source,
-        "source": source,
-        "format": kind,
-        "runs": runs,
-        "seed": seed,
-        "executor": executor,
-        "models": list(base.forecasts),
-        "skipped": skipped,
-        "variants": list(comparison.variants),
-        "actors": list(problem.actors),
-        "issues": issues,
-    }
-
-
-def _model_entry(forecast: ProblemForecast, name: str, j: int) -> dict[str, Any]:
-    point = forecast.forecasts[name]
-    entry: dict[str, Any] = {"forecast": float(point.values[j]), "band": _band_dict(forecast.band(name), j)}
-    if point.rounds is not None:
-        entry["rounds"] = int(point.rounds)
-    if point.final_positions is not None:
-        entry["final_positions"] = {
-            actor: float(point.final_positions[i, j]) for i, actor in enumerate(forecast.problem.actors)
-        }
-    return entry
-
-
-def _band_dict(band: Band | None, j: int) -> dict[str, float | int] | None:
-    if band is None:
-        return None
-    return {
-        "median": float(band.median[j]),
-        "low": float(band.low[j]),
-        "high": float(band.high[j]),
-        "failed": int(band.failed[j]),
-    }

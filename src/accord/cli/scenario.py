@@ -6,11 +6,13 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from accord.cli.app import ScenarioArgument, app, fail, out, usage_error
+from accord.cli.app import ScenarioArgument, app, err, fail, out, usage_error
+from accord.cli.progress import MonteCarloBar
+from accord.engines.bargaining.scenario_forecast import REPORT_RUNS, REPORT_SEED
 from accord.errors import AccordError
 from accord.io import (
     default_scenario_path,
@@ -22,7 +24,10 @@ from accord.io import (
 )
 from accord.io.scenario_file import write_atomically
 from accord.io.tables import TableKind, merge_table, read_table
-from accord.model import Variant
+from accord.model import Scenario, Variant
+
+if TYPE_CHECKING:
+    from accord.engines.bargaining import ScenarioForecast
 
 
 @app.command()
@@ -44,9 +49,14 @@ def analyze(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the results as JSON on stdout instead of the summary.")
     ] = False,
+    runs: Annotated[
+        int,
+        typer.Option("--runs", min=0, help="Monte Carlo runs behind the forecasts' 80% bands (0: point forecasts)."),
+    ] = REPORT_RUNS,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the Monte Carlo runs.")] = REPORT_SEED,
 ) -> None:
-    """Lay the parties' readings side by side: common ground, divergence, misperceptions, map, a draft
-    statement of principles, steps."""
+    """Lay the parties' readings side by side: common ground, divergence, misperceptions, map, settlement
+    forecasts, a draft statement of principles, steps."""
     from accord.engines.assessment import assess
     from accord.engines.opinion.statement import draft_statement
     from accord.report import write_report
@@ -60,17 +70,38 @@ def analyze(
         assessment = assess(loaded, chosen)
         # the draft is for the chosen parties, else for those of the statement-of-principles step
         principles = draft_statement(loaded, chosen)
-        files = write_report(loaded, assessment, out_dir, pdf=pdf, principles=principles)
+        forecast = _forecast(loaded, runs, seed, show_progress=not as_json)
+        files = write_report(loaded, assessment, out_dir, pdf=pdf, principles=principles, forecast=forecast)
     except AccordError as error:
         fail(error)
+    if isinstance(forecast, AccordError):
+        err.print(f"[yellow]no settlement forecast:[/] {forecast}", markup=True)
     if as_json:
         payload = assessment.to_dict()
         payload["principles"] = principles.to_dict()
+        payload["forecast"] = None if isinstance(forecast, AccordError) else forecast.to_dict()
         payload["report"] = {"html": str(files.html), "pdf": str(files.pdf) if files.pdf else None}
         sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
         return
-    print_summary(out, loaded, assessment, principles=principles)
+    print_summary(
+        out, loaded, assessment, principles=principles, forecast=None if isinstance(forecast, AccordError) else forecast
+    )
     out.print(f"\nReport: [bold]{files.html}[/]" + (f"  PDF: [bold]{files.pdf}[/]" if files.pdf else ""))
+
+
+def _forecast(scenario: Scenario, runs: int, seed: int, *, show_progress: bool) -> ScenarioForecast | AccordError:
+    """Every model's forecast of the scenario and its variants, for the report and the summary.
+
+    A scenario the models cannot take (say, a party with positions but no capability) gives the error
+    back, so that the rest of the analysis still runs and the report's forecast section says why.
+    """
+    from accord.engines.bargaining import forecast_scenario
+
+    with MonteCarloBar(runs * (1 + len(scenario.variants)), show_progress and runs > 0) as progress:
+        try:
+            return forecast_scenario(scenario, runs=runs, seed=seed, progress=progress, levers=False)
+        except AccordError as error:
+            return error
 
 
 def _variant_id(variants: Sequence[Variant], wanted: str) -> str:

@@ -18,10 +18,12 @@ from markupsafe import Markup
 
 import accord
 from accord.engines.assessment.results import Assessment, Misperception, PropositionResult, ProvenanceShare
+from accord.engines.bargaining.scenario_forecast import ScenarioForecast
 from accord.engines.opinion.statement import DraftStatement, draft_statement
 from accord.errors import AccordError
 from accord.model import Measure, ProvenanceKind, Scenario, Step, StepStatus
 from accord.report import charts
+from accord.report.forecast import Chart, forecast_section, report_forecast
 
 #: The report's sections, in order: (id, heading). Tests and the PDF check rely on these headings.
 SECTIONS: tuple[tuple[str, str], ...] = (
@@ -30,18 +32,10 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("divergence", "Divergence"),
     ("misperceptions", "Misperceptions"),
     ("map", "Map of the parties"),
+    ("forecast", "Settlement forecasts"),
     ("principles", "Draft statement of principles"),
     ("steps", "Steps, tracks and walls"),
 )
-
-
-@dataclass(frozen=True)
-class Chart:
-    """A chart ready for the page: its element id, the inline SVG and a caption."""
-
-    id: str
-    svg: Markup
-    caption: str
 
 
 @dataclass(frozen=True)
@@ -266,11 +260,19 @@ def _charts(scenario: Scenario, assessment: Assessment, view: _View) -> dict[str
     return {chart_id: Chart(chart_id, Markup(svg), caption) for chart_id, svg, caption in specs}
 
 
-def render_html(scenario: Scenario, assessment: Assessment, principles: DraftStatement | None = None) -> str:
+def render_html(
+    scenario: Scenario,
+    assessment: Assessment,
+    principles: DraftStatement | None = None,
+    forecast: ScenarioForecast | AccordError | None = None,
+) -> str:
     """The full report for a scenario and its common assessment, as one self-contained HTML page.
 
     ``principles`` is the draft statement of principles to show; None drafts it here for the parties of
     :func:`accord.engines.opinion.statement.draft_parties` (the section says so when none can be drafted).
+    ``forecast`` is the settlement forecast to show (:func:`accord.engines.bargaining.forecast_scenario`), or
+    the error that prevented one (the section then says why); None makes it here with
+    :func:`accord.report.forecast.report_forecast` (every model and variant, its default runs and seed).
     """
     if principles is None:
         try:
@@ -278,6 +280,8 @@ def render_html(scenario: Scenario, assessment: Assessment, principles: DraftSta
         except AccordError:
             principles = None
     view = _View(scenario, assessment)
+    if forecast is None:
+        forecast = report_forecast(scenario)
     misperceptions = sorted(assessment.misperceptions, key=lambda m: -m.normalised_gap)
     template = _environment().get_template("report.html.j2")
     return template.render(
@@ -290,5 +294,6 @@ def render_html(scenario: Scenario, assessment: Assessment, principles: DraftSta
         misperceptions=misperceptions,
         steps_by_status=_steps_by_status(scenario.steps),
         principles=principles,
+        forecast=forecast_section(forecast, scenario),
         version=accord.__version__,
     )

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
 from accord.engines.assessment import Assessment, PropositionResult
+from accord.engines.bargaining.scenario_forecast import ScenarioForecast
 from accord.engines.opinion.statement import DraftStatement
 from accord.model import Scenario
 
 
 def print_summary(
-    console: Console, scenario: Scenario, assessment: Assessment, top: int = 5, principles: DraftStatement | None = None
+    console: Console,
+    scenario: Scenario,
+    assessment: Assessment,
+    top: int = 5,
+    principles: DraftStatement | None = None,
+    forecast: ScenarioForecast | None = None,
 ) -> None:
-    """Headline results: provenance, common ground, splits and cruxes, misperceptions, the draft
-    statement of principles (when given), steps."""
+    """Headline results: provenance, common ground, splits and cruxes, misperceptions, settlement
+    forecasts (when given), the draft statement of principles (when given), steps."""
     names = {a.id: a.name for a in scenario.actors}
     console.print(f"[bold]{scenario.title}[/] (as of {scenario.as_of})")
     console.print("Parties: " + ", ".join(names[p] for p in assessment.parties))
@@ -58,6 +65,9 @@ def print_summary(
         )
     console.print(gaps)
 
+    if forecast is not None:
+        print_forecast(console, forecast)
+
     if principles is not None:
         _principles(console, principles)
 
@@ -66,6 +76,56 @@ def print_summary(
         steps[step.status.value] = steps.get(step.status.value, 0) + 1
     if steps:
         console.print("Steps: " + ", ".join(f"{n} {status}" for status, n in steps.items()))
+
+
+#: Short column headings of the models in the compact forecast table.
+SHORT_MODEL_NAMES = {"compromise": "compr.", "expected-utility": "EU", "exchange": "exch."}
+
+
+def print_forecast(console: Console, forecast: ScenarioForecast) -> None:
+    """One compact table: per issue, each model's forecast [80% band], each variant's shift, the outcomes."""
+    models = forecast.models
+    short = {variant: variant[:1] for variant in forecast.variants}
+    if len(set(short.values())) < len(short):
+        short = {variant: variant for variant in forecast.variants}
+    runs = f"{forecast.runs} runs, seed {forecast.seed}" if forecast.runs else "point forecasts, no runs"
+    legend = ", ".join(f"{label} = shift under {variant}" for variant, label in short.items())
+    names = ", ".join(f"{SHORT_MODEL_NAMES[m]} = {m}" for m in models if m in SHORT_MODEL_NAMES)
+    caption = (
+        "forecast [80% band]"
+        + (f"; {legend}" if legend else "")
+        + "; outcome: recorded value and date"
+        + (f"; {names}" if names else "")
+    )
+    table = Table(
+        title=f"Settlement forecasts ({runs})",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        padding=(0, 0, 0, 1),
+        show_edge=False,
+        pad_edge=False,
+    )
+    table.add_column("issue", overflow="fold", min_width=12)
+    for model in models:
+        table.add_column(SHORT_MODEL_NAMES.get(model, model), justify="right", no_wrap=True, min_width=7)
+    table.add_column("outcome", justify="right", no_wrap=True, min_width=10)
+    payload = forecast.to_dict()["issues"]
+    for issue_id, issue in payload.items():
+        row = [issue_id]
+        for model in models:
+            entry = issue["forecasts"][model]
+            band = entry["band"]
+            lines = [f"{entry['forecast']:.1f}", f"[{band['low']:.0f}-{band['high']:.0f}]" if band else "[-]"]
+            for variant, label in short.items():
+                lines.append(f"{label}{issue['variants'][variant][model]['shift']:+.1f}")
+            row.append("\n".join(lines))
+        outcomes = [f"{o['value']:g}\n{o['date']}" for o in issue["outcomes"]]
+        row.append("\n".join(outcomes) or "-")
+        table.add_row(*row)
+    console.print(table)
+    console.print(f"[dim]{caption}[/]")
+    for model, reason in forecast.skipped.items():
+        console.print(f"[dim]no forecast from {model}: {reason}[/]")
 
 
 def _propositions(console: Console, title: str, results: list[PropositionResult]) -> None:

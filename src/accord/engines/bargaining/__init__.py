@@ -29,4 +29,17 @@ def model_class(name: str) -> type[BargainingModel]:
     return model
 
 
-__all__ = ["MODELS", "BargainingModel", "BargainingProblem", "Forecast", "ModelInputError", "model_class"]
+# after MODELS: scenario_forecast looks models up through this module
+from accord.engines.bargaining.scenario_forecast import ScenarioForecast, Trajectory, forecast_scenario  # noqa: E402
+
+__all__ = [
+    "MODELS",
+    "BargainingModel",
+    "BargainingProblem",
+    "Forecast",
+    "ModelInputError",
+    "ScenarioForecast",
+    "Trajectory",
+    "forecast_scenario",
+    "model_class",
+]

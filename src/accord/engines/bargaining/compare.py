@@ -20,7 +20,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -89,10 +89,15 @@ def forecast_problem(
     executor: str = "local",
     progress: Progress | None = None,
     banded: Sequence[str] | None = None,
+    points: Mapping[str, Forecast] | None = None,
 ) -> ProblemForecast:
-    """Point forecasts of every model and, when ``runs > 0``, Monte Carlo bands of those in ``banded`` (default all)."""
+    """Point forecasts of every model and, when ``runs > 0``, Monte Carlo bands of those in ``banded`` (default all).
+
+    ``points``: point forecasts of this very problem already made (model name -> forecast), not made again.
+    """
     parse_executor(executor)
-    points = {model.name: model.fit(sampler.problem).forecast_ for model in models}
+    known = points or {}
+    points = {model.name: known.get(model.name) or model.fit(sampler.problem).forecast_ for model in models}
     swept = [m for m in models if banded is None or m.name in banded]
     result = None
     if runs > 0 and swept:
@@ -112,10 +117,12 @@ def compare_variants(
     issues: Sequence[str] | None = None,
     parties: Sequence[str] | None = None,
     banded: Sequence[str] | None = None,
+    points: Mapping[str, Forecast] | None = None,
 ) -> Comparison:
     """The base scenario and each variant (default: all), same seed, with each forecast's shift.
 
-    ``banded``: the models whose bands the Monte Carlo sweep gives (default: all).
+    ``banded``: the models whose bands the Monte Carlo sweep gives (default: all). ``points``: the base
+    problem's point forecasts when already made (model name -> forecast).
     """
     chosen = [v.id for v in scenario.variants] if variants is None else list(variants)
     known = [v.id for v in scenario.variants]
@@ -127,7 +134,13 @@ def compare_variants(
     fixed_seed = resolve_seed(seed)
     inputs = scenario_inputs(scenario, issues, parties)
     run = {"runs": runs, "seed": fixed_seed, "executor": executor, "progress": progress, "banded": banded}
-    base = forecast_problem(Sampler.from_inputs(inputs), models, label="base", **run)  # type: ignore[arg-type]
+    base = forecast_problem(
+        Sampler.from_inputs(inputs),
+        models,
+        label="base",
+        points=points,
+        **run,  # type: ignore[arg-type]
+    )
     comparison = Comparison(base)
     for variant in chosen:
         changed = scenario_inputs(scenario.with_variant(variant), base.problem.issues, base.problem.actors)
