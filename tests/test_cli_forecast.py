@@ -116,3 +116,18 @@ def test_missing_and_malformed_inputs_are_reported(tmp_path: Path) -> None:
     odd.write_text("hello\n")
     result = runner.invoke(app, ["forecast", str(odd)])
     assert result.exit_code == 1 and "--format" in result.output
+
+
+def test_csv_export_holds_the_json_forecasts(tmp_path: Path) -> None:
+    import csv
+
+    path = tmp_path / "forecasts.csv"
+    document = run_json("--model", "compromise", "--runs", "40", "--seed", "5", "--csv", str(path))
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    issues = document["issues"]
+    assert len(rows) == len(issues) * (1 + len(document["variants"]))
+    first = rows[0]
+    entry = issues[first["issue"]]["forecasts"]["compromise"]
+    assert (first["variant"], first["model"], first["runs"], first["seed"]) == ("base", "compromise", "40", "5")
+    assert float(first["forecast"]) == entry["forecast"]
+    assert float(first["band_low"]) == entry["band"]["low"]

@@ -57,6 +57,10 @@ def forecast(
         typer.Option("--format", help="Input format: scenario, bdm, ktab or exchange. Default: detected."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the forecasts as JSON on stdout.")] = False,
+    csv_path: Annotated[
+        Path | None,
+        typer.Option("--csv", help="Also write one row per issue, variant and model to this CSV file."),
+    ] = None,
 ) -> None:
     """Forecast each issue with the bargaining models: point, 80% band, variants side by side, outcomes."""
     from accord.engines.bargaining.executor import parse_executor
@@ -69,6 +73,11 @@ def forecast(
         payload = _run(scenario, kind, _names(model), variant, runs, seed, executor, show_progress=not as_json)
     except AccordError as error:
         fail(error)
+    if csv_path is not None:
+        from accord.engines.bargaining.scenario_forecast import forecast_rows
+        from accord.io.export import write_csv
+
+        write_csv(forecast_rows(payload), csv_path)
     if as_json:
         sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
         return

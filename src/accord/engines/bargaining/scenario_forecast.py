@@ -208,6 +208,31 @@ class ScenarioForecast:
         return []
 
 
+#: The columns of :func:`forecast_rows` (``accord forecast --csv``).
+ROW_FIELDS = ("issue", "variant", "model", "forecast", "band_median", "band_low", "band_high", "runs", "seed")
+
+
+def forecast_rows(document: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """One row per issue, variant ('base' first) and model, from :meth:`ScenarioForecast.to_dict`'s document."""
+    rows: list[dict[str, Any]] = []
+    for issue_id, issue in document["issues"].items():
+        tables = [("base", issue["forecasts"]), *issue["variants"].items()]
+        for variant, entries in tables:
+            for model, entry in entries.items():
+                band = entry.get("band") or {}
+                values = (entry["forecast"], band.get("median"), band.get("low"), band.get("high"))
+                rows.append(
+                    dict(
+                        zip(
+                            ROW_FIELDS,
+                            (issue_id, variant, model, *values, document["runs"], document["seed"]),
+                            strict=True,
+                        )
+                    )
+                )
+    return rows
+
+
 def _model_entry(forecast: ProblemForecast, name: str, j: int) -> dict[str, Any]:
     point = forecast.forecasts[name]
     entry: dict[str, Any] = {"forecast": float(point.values[j]), "band": band_dict(forecast.band(name), j)}
