@@ -7,6 +7,7 @@ exit status 1; a usage error exits with 2; never a traceback.
 from accord.cli import (
     backtest,  # noqa: F401  (registers the backtest command)
     forecast,  # noqa: F401  (registers accord forecast)
+    opinion,  # noqa: F401  (registers accord opinion)
     scenario,  # noqa: F401  (registers the scenario commands)
 )
 from accord.cli.app import app
