@@ -7,16 +7,15 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from accord.cli.app import app, err, fail, out, usage_error
-from accord.engines.bargaining import MODELS
-from accord.engines.bargaining.backtest import BASELINE, EXPERIMENTAL, BacktestResult, Score, backtest
 from accord.errors import AccordError
+
+if TYPE_CHECKING:  # the engines load when the command runs, not when the CLI starts
+    from accord.engines.bargaining.backtest import BacktestResult, Score
 
 #: Published figures the backtest is set beside (data README; Thomson et al. 2006; Arregui & Perarnaud 2021).
 PUBLISHED = {
@@ -41,6 +40,8 @@ def backtest_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON on stdout.")] = False,
 ) -> None:
     """Score every model's forecasts against the outcomes: mean absolute error, fitted parameters out of sample."""
+    from accord.engines.bargaining import MODELS
+    from accord.engines.bargaining.backtest import EXPERIMENTAL, backtest
     from accord.io.deu import read_deu
 
     if data_format != "deu":
@@ -81,6 +82,8 @@ def backtest_command(
 @contextmanager
 def _progress(*, enabled: bool) -> Iterator[Callable[[str, int, int], None]]:
     """A Rich progress bar on stderr, one task per model; yields the backtest's progress callback."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
     bar = Progress(
         TextColumn("{task.description:<26}"),
         BarColumn(),
@@ -102,6 +105,10 @@ def _progress(*, enabled: bool) -> Iterator[Callable[[str, int, int], None]]:
 
 
 def _print(result: BacktestResult, path: Path, capability: str, in_file: int, unusable: int) -> None:
+    from rich.table import Table
+
+    from accord.engines.bargaining.backtest import BASELINE
+
     base = result.scores.get(BASELINE)
     baseline = base.mae if base else None
     table = Table(title=f"Backtest on {path.name}: mean absolute error (0-100 scale)", title_justify="left")

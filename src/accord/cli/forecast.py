@@ -10,14 +10,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
 from accord.cli.app import app, fail, out, usage_error
-from accord.cli.progress import MonteCarloBar
-from accord.engines.bargaining.problem import BargainingProblem
 from accord.errors import AccordError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the engines load when the command runs, not when the CLI starts
+    from accord.engines.bargaining.problem import BargainingProblem
     from accord.model import Scenario
 
 FORMATS = ("scenario", "bdm", "ktab", "exchange")
@@ -140,6 +138,8 @@ def _run(
         sweeps = 1
     # Models without a batch path run draw by draw: swept (and put through the sensitivity analysis) only
     # when named with --model, so that the default command stays quick.
+    from accord.cli.progress import MonteCarloBar
+
     with MonteCarloBar(runs * sweeps, show_progress and runs > 0) as progress:
         result = forecast_scenario(
             subject,
@@ -157,11 +157,10 @@ def _run(
 
 
 def _read_table(kind: str, path: Path) -> tuple[BargainingProblem, dict[str, dict[str, Any]]]:
+    from accord.engines.bargaining.problem import BargainingProblem
+
     module_name, function = READERS[kind]
-    try:
-        reader: Callable[[Path], Any] = getattr(import_module(module_name), function)
-    except (ImportError, AttributeError):
-        raise AccordError(f"the {kind} reader ({module_name}.{function}) is not available yet") from None
+    reader: Callable[[Path], Any] = getattr(import_module(module_name), function)
     read = reader(path)
     if isinstance(read, BargainingProblem):
         return read, {}
@@ -170,6 +169,8 @@ def _read_table(kind: str, path: Path) -> tuple[BargainingProblem, dict[str, dic
 
 
 def _print(payload: dict[str, Any]) -> None:
+    from rich.table import Table
+
     variants = payload["variants"]
     runs = payload["runs"]
     out.print(

@@ -20,7 +20,8 @@ from markupsafe import Markup
 
 from accord.engines.bargaining.compare import Hindsight
 from accord.engines.bargaining.montecarlo import Band
-from accord.engines.bargaining.scenario_forecast import REPORT_RUNS, REPORT_SEED, ScenarioForecast, forecast_scenario
+from accord.engines.bargaining.scenario_forecast import ScenarioForecast, forecast_scenario
+from accord.engines.bargaining.settings import REPORT_RUNS, REPORT_SEED
 from accord.errors import AccordError
 from accord.model import Scenario
 from accord.report import charts

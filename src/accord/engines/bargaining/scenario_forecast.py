@@ -37,13 +37,9 @@ from accord.engines.bargaining.montecarlo import Band, Progress, Sampler, resolv
 from accord.engines.bargaining.problem import Array, BargainingModel, BargainingProblem, Forecast, ModelInputError
 from accord.engines.bargaining.scenario_input import scenario_inputs
 from accord.errors import AccordError
+from accord.engines.bargaining.settings import REPORT_RUNS, REPORT_SEED
 from accord.model import Scenario, Variant
 
-#: Monte Carlo runs behind a report's bands (``accord analyze --runs``): enough for stable 10th/90th
-#: percentiles, few enough that the report takes seconds.
-REPORT_RUNS = 500
-#: The fixed seed of a report's runs (``accord analyze --seed``), printed beside every band.
-REPORT_SEED = 2019
 #: Models whose trajectories (positions and forecast round by round) are kept.
 TRAJECTORY_MODELS = ("expected-utility", "spatial")
 
