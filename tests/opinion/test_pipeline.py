@@ -75,6 +75,17 @@ def test_kmeans_starts_from_first_distinct_points_and_drops_empty_clusters() -> 
     assert two.k == 1
 
 
+def test_step_limits_follow_polis() -> None:
+    """Base clusters run up to 100 steps, groups 20 (the default Pol.is's group clusterings run under)."""
+    options = OpinionOptions()
+    assert (options.base_k, options.max_k, options.max_iter, options.group_iter) == (100, 5, 100, 20)
+    # a slowly converging start: one step moves the centres, none after the limit
+    points = np.linspace(0.0, 1.0, 200)[:, None] ** 3
+    one = kmeans(points, 2, max_iter=0)
+    many = kmeans(points, 2, max_iter=100)
+    assert not np.allclose(np.sort(one.centers, axis=0), np.sort(many.centers, axis=0))
+
+
 def test_silhouette_singletons_score_zero() -> None:
     distances = np.array([[0, 1, 10], [1, 0, 10], [10, 10, 0]], dtype=float)
     labels = np.array([0, 0, 1])

@@ -6,7 +6,11 @@ Following Pol.is's math component (Small et al. 2021; ``clusters.clj`` and
 * k-means starts from the first k distinct points in row order (rows are in
   canonical id order here, so the start is deterministic), runs at most
   ``max_iter`` steps and stops once no centre moves by ``tol`` or more;
-  clusters left empty are dropped, as in Pol.is;
+  clusters left empty are dropped, as in Pol.is. The step limit is 100 for
+  base clusters (Pol.is's ``:base-iters``) and 20 for groups: Pol.is's
+  conversation update passes the group limit under a key (``:cluster-iters``)
+  that its ``kmeans`` does not read, so its groups run under that function's
+  own default of 20 steps (``conversation.clj``, ``clusters.clj``);
 * Pol.is seeds every update with the clusters of the previous one, so its live
   clusters are the end of a long chain of refinements; a single run from the
   first distinct points often stops in a poor local optimum instead. accord
@@ -40,6 +44,8 @@ from accord.engines.opinion import kernels
 BASE_K = 100
 MAX_K = 5
 MAX_ITER = 100
+#: Step limit for the groups over base clusters: the default of Pol.is's ``kmeans``, which is what its groups get.
+GROUP_ITER = 20
 TOL = 0.01
 #: k-means++ starts tried besides Pol.is's own, for base clusters and for groups.
 BASE_INITS = 2
@@ -195,6 +201,7 @@ def group_clusters(
     base_inits: int = BASE_INITS,
     group_inits: int = GROUP_INITS,
     seed: int = SEED,
+    group_iter: int = GROUP_ITER,
 ) -> GroupClustering:
     """Base clusters, then groups with k chosen by silhouette (or ``force_k``)."""
     inits = base_inits if positions.shape[0] <= MANY else min(base_inits, 1)
@@ -207,7 +214,7 @@ def group_clusters(
     found: dict[int, Clustering] = {}
     scores: dict[int, float] = {}
     for k in candidates:
-        found[k] = best_kmeans(base.centers, k, base.weights, n_init=group_inits, seed=seed, max_iter=max_iter)
+        found[k] = best_kmeans(base.centers, k, base.weights, n_init=group_inits, seed=seed, max_iter=group_iter)
         scores[k] = silhouette(distances, found[k].labels)
     best = max(candidates, key=lambda k: (scores[k], k))
     return GroupClustering(base=base, groups=found[best], silhouettes=scores)

@@ -56,6 +56,9 @@ class OpinionOptions:
     base_k: int = cl.BASE_K
     max_k: int = cl.MAX_K
     max_iter: int = cl.MAX_ITER
+    """k-means step limit for base clusters (Pol.is's ``:base-iters``)."""
+    group_iter: int = cl.GROUP_ITER
+    """k-means step limit for groups (20: the default Pol.is's group clusterings actually run under)."""
     base_inits: int = cl.BASE_INITS
     group_inits: int = cl.GROUP_INITS
     seed: int = cl.SEED
@@ -126,6 +129,7 @@ def run(matrix: VoteMatrix, options: OpinionOptions | None = None, progress: Pro
             base_k=options.base_k,
             max_k=options.max_k,
             max_iter=options.max_iter,
+            group_iter=options.group_iter,
             force_k=options.force_k,
             base_inits=options.base_inits,
             group_inits=options.group_inits,
