@@ -192,3 +192,19 @@ def test_every_json_key_is_documented(tmp_path: Path) -> None:
         assert f"`{key}`" in documented, key
     for key in [*issue["variants"]["engagement"]["compromise"], *issue["forecasts"]["compromise"]["band"]]:
         assert f"`{key}`" in documented, key
+
+
+def test_json_and_report_carry_the_opinion_groups(tmp_path: Path) -> None:
+    code, stdout, _ = analyze("--out", str(tmp_path), "--json", "--runs", "0")
+    assert code == 0
+    data = json.loads(stdout)
+    opinion = data["opinion"]
+    assert [p["id"] for p in opinion["participants"]] == data["convergence"]["parties"]
+    assert [p["group"] for p in opinion["participants"]] == [0, 1, 2, 3]  # a handful: each party its own group
+    assert opinion["group_informed_consensus"] and opinion["bridging"]
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    section = html[html.index('<section id="opinion">') :]
+    section = section[: section.index("</section>")]
+    assert 'id="chart-opinion"' in section
+    top = opinion["group_informed_consensus"][0]
+    assert f"<code>{top['id']}</code>" in section and "computed: Pol.is pipeline over 4 participants" in section

@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from accord.cli import app
+from tests.report.test_report_html import _EXTERNAL
 
 runner = CliRunner()
 
@@ -59,3 +60,42 @@ def test_bad_input_exits_1_naming_file_and_line(tmp_path: Path) -> None:
     assert "votes.csv:3: vote must be -1, 0 or 1" in result.output
     missing = runner.invoke(app, ["opinion", str(tmp_path / "nowhere")])
     assert missing.exit_code == 1 and "no such file or folder" in missing.output
+
+
+@pytest.mark.parametrize("conversation", ["london.youth.policing", "15-per-hour-seattle"])
+def test_out_writes_a_self_contained_opinion_report(
+    conversation: str, shared: Callable[[str], Path], tmp_path: Path
+) -> None:
+    folder = shared(f"data/polis/{conversation}")
+    result = runner.invoke(app, ["opinion", str(folder), "--json", "--out", str(tmp_path / "report")])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)  # stdout stays pure JSON; the report's path goes to stderr
+    page = tmp_path / "report" / "opinion.html"
+    assert page.is_file() and str(page) in result.stderr
+    html = page.read_text(encoding="utf-8")
+    assert "<h2>Opinion groups</h2>" in html and f"Opinion groups: {conversation}" in html
+    figure = html[html.index('<figure class="chart" id="chart-opinion">') :]
+    figure = figure[: figure.index("</figure>")]
+    assert "<svg" in figure and "</svg>" in figure and "principal component 1" in figure
+    for group in payload["groups"]:
+        assert f'id="opinion-group-{group["id"]}"' in html
+    n_p, n_s = payload["shape"]["participants"], payload["shape"]["statements"]
+    assert f"computed: Pol.is pipeline over {n_p:,} participants x {n_s:,} statements" in html
+    assert '<table class="opinion-consensus">' in html and '<table class="opinion-bridging">' in html
+    top = payload["group_informed_consensus"][0]
+    assert f"<code>{top['id']}</code>" in html
+    assert _EXTERNAL.search(html) is None  # self-contained: nothing fetched from elsewhere, no scripts
+
+
+def test_out_with_the_summary(tmp_path: Path) -> None:
+    path = tmp_path / "stances.csv"
+    rows = ["participant,statement,vote"] + [
+        f"party-{i},s{j},{1 if (i + j) % 3 else -1}" for i in range(4) for j in range(5)
+    ]
+    path.write_text("\n".join(rows) + "\n")
+    result = runner.invoke(app, ["opinion", str(path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "Report:" in result.stdout
+    html = (tmp_path / "out" / "opinion.html").read_text(encoding="utf-8")
+    for i in range(4):
+        assert f"party-{i}" in html  # a handful of participants: each labelled on the map

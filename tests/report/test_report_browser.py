@@ -7,10 +7,15 @@ anywhere but the report file itself.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from accord.report import SECTIONS, ReportFiles
 from tests.report.test_report_html import CHART_IDS
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -21,6 +26,21 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+def _check_opinion_section(page: Page) -> None:
+    """The opinion section: its heading, the opinion map drawn at a real size, a cited consensus row."""
+    heading = page.locator("section#opinion > h2")
+    assert heading.inner_text().strip() == "Opinion groups"
+    opinion_map = page.locator("figure#chart-opinion svg")
+    opinion_map.scroll_into_view_if_needed()
+    box = opinion_map.bounding_box()
+    assert box is not None and box["width"] > 300 and box["height"] > 150
+    # the parties are labelled on the map as real text
+    assert "United States" in page.locator("figure#chart-opinion").inner_text()
+    consensus = page.locator("section#opinion table.opinion-consensus tbody tr").first
+    consensus.scroll_into_view_if_needed()
+    assert consensus.is_visible() and "computed: Pol.is pipeline over" in consensus.inner_text()
 
 
 @pytest.mark.browser
@@ -48,6 +68,8 @@ def test_report_renders_in_chromium(written: ReportFiles, chromium: str) -> None
             principle.scroll_into_view_if_needed()
             assert principle.is_visible()
             assert "Schulze rank 1" in principle.inner_text() and "GIC" in principle.inner_text()
+
+            _check_opinion_section(page)
 
             forecast_heading = page.locator("section#forecast > h2")
             assert forecast_heading.inner_text().strip() == "Settlement forecasts"

@@ -14,7 +14,17 @@ from accord.model import Scenario
 from accord.report import SECTIONS, ReportFiles, render_html, write_report
 from accord.report.charts import agreement_heatmap, party_map_chart, provenance_share_chart, step_status_chart
 
-SECTION_IDS = ["parties", "common-ground", "divergence", "misperceptions", "map", "forecast", "principles", "steps"]
+SECTION_IDS = [
+    "parties",
+    "common-ground",
+    "divergence",
+    "misperceptions",
+    "map",
+    "opinion",
+    "forecast",
+    "principles",
+    "steps",
+]
 #: The forecast section's charts for the test scenario: one per issue, then the round-by-round models.
 FORECAST_CHART_IDS = [
     "chart-forecast-troops",
@@ -27,6 +37,7 @@ CHART_IDS = [
     "chart-provenance-source",
     "chart-agreement",
     "chart-map",
+    "chart-opinion",
     *FORECAST_CHART_IDS,
     "chart-steps",
 ]
@@ -101,6 +112,7 @@ def test_charts_land_in_their_sections(html: str) -> None:
         "chart-provenance-source": "parties",
         "chart-agreement": "divergence",
         "chart-map": "map",
+        "chart-opinion": "opinion",
         "chart-steps": "steps",
         **{chart_id: "forecast" for chart_id in FORECAST_CHART_IDS},
     }
@@ -282,8 +294,8 @@ def test_renders_the_default_scenario(tmp_path: Path) -> None:
     text = files.html.read_text(encoding="utf-8")
     assert [m["id"] for m in _SECTION.finditer(text)] == SECTION_IDS
     assert _EXTERNAL.search(text) is None
-    # five assessment charts, one forecast chart per issue with positions, two round-by-round charts
-    assert len(_FIGURE.findall(text)) == 5 + len(scenario.issues) + 2
+    # five assessment charts, the opinion map, one forecast chart per issue with positions, two round-by-round
+    assert len(_FIGURE.findall(text)) == 5 + 1 + len(scenario.issues) + 2
     principles = _section(text, "principles")
     assert "Draft statement of principles: Pakistan and United States" in principles
     assert "principle-no-military-solution" in principles and "principle-eliminate-isis" in principles

@@ -30,6 +30,14 @@ def opinion_command(
     bridging: Annotated[
         bool, typer.Option("--bridging/--no-bridging", help="Compute bridging scores (Community Notes' model).")
     ] = True,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Also write a self-contained HTML opinion report (opinion map, groups, consensus, bridging) "
+            "into this folder as opinion.html.",
+        ),
+    ] = None,
 ) -> None:
     """Opinion groups (Pol.is's pipeline), representative statements, consensus and bridging statements."""
     import json
@@ -39,12 +47,28 @@ def opinion_command(
 
     try:
         result, payload = _analyse(path, bridging)
+        report = _write_report(result, payload, path, out_dir) if out_dir is not None else None
     except AccordError as error:
         fail(error)
     if as_json:
         sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
     else:
         _summary(result, payload)
+    if report is not None:
+        (err if as_json else out).print(f"Report: [bold]{report}[/]")
+
+
+def _write_report(result: OpinionResult, payload: dict[str, Any], path: Path, out_dir: Path) -> Path:
+    """The opinion report (the main report's opinion section on a page of its own) in ``out_dir``."""
+    from accord.errors import AccordError
+    from accord.report.html import write_opinion_report
+    from accord.report.opinion import opinion_section
+
+    section = opinion_section(result, payload)
+    try:
+        return write_opinion_report(section, out_dir, f"Opinion groups: {path.resolve().name}")
+    except OSError as error:
+        raise AccordError(f"cannot write the opinion report into {out_dir}: {error}") from error
 
 
 def _size(path: Path) -> int:

@@ -11,23 +11,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from accord.cli.app import ScenarioArgument, app, err, fail, out, usage_error
-from accord.cli.progress import MonteCarloBar
-from accord.engines.bargaining.scenario_forecast import REPORT_RUNS, REPORT_SEED
+from accord.engines.bargaining.settings import REPORT_RUNS, REPORT_SEED
 from accord.errors import AccordError
-from accord.io import (
-    default_scenario_path,
-    dump_scenario,
-    load_scenario,
-    save_scenario,
-    scenario_json_schema_text,
-    template_path,
-)
-from accord.io.scenario_file import write_atomically
-from accord.io.tables import TableKind, merge_table, read_table
-from accord.model import Scenario, Variant
 
+# Heavy imports (the model, the engines, the report) happen inside each command, so that
+# every command starts quickly whichever one is run.
 if TYPE_CHECKING:
     from accord.engines.bargaining import ScenarioForecast
+    from accord.io.tables import TableKind
+    from accord.model import Scenario, Variant
 
 
 @app.command()
@@ -59,7 +51,9 @@ def analyze(
     forecasts, a draft statement of principles, steps."""
     from accord.engines.assessment import assess
     from accord.engines.opinion.statement import draft_statement
+    from accord.io import default_scenario_path, load_scenario
     from accord.report import write_report
+    from accord.report.opinion import scenario_opinion
     from accord.report.terminal import print_summary
 
     try:
@@ -71,7 +65,11 @@ def analyze(
         # the draft is for the chosen parties, else for those of the statement-of-principles step
         principles = draft_statement(loaded, chosen)
         forecast = _forecast(loaded, runs, seed, show_progress=not as_json)
-        files = write_report(loaded, assessment, out_dir, pdf=pdf, principles=principles, forecast=forecast)
+        # the chosen parties' stances through the Pol.is pipeline: opinion map, consensus, bridging
+        opinion = scenario_opinion(loaded, assessment.parties, assessment.options)
+        files = write_report(
+            loaded, assessment, out_dir, pdf=pdf, principles=principles, forecast=forecast, opinion=opinion
+        )
     except AccordError as error:
         fail(error)
     if isinstance(forecast, AccordError):
@@ -80,6 +78,7 @@ def analyze(
         payload = assessment.to_dict()
         payload["principles"] = principles.to_dict()
         payload["forecast"] = None if isinstance(forecast, AccordError) else forecast.to_dict()
+        payload["opinion"] = opinion.payload
         payload["report"] = {"html": str(files.html), "pdf": str(files.pdf) if files.pdf else None}
         sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
         return
@@ -95,6 +94,7 @@ def _forecast(scenario: Scenario, runs: int, seed: int, *, show_progress: bool) 
     A scenario the models cannot take (say, a party with positions but no capability) gives the error
     back, so that the rest of the analysis still runs and the report's forecast section says why.
     """
+    from accord.cli.progress import MonteCarloBar
     from accord.engines.bargaining import forecast_scenario
 
     with MonteCarloBar(runs * (1 + len(scenario.variants)), show_progress and runs > 0) as progress:
@@ -114,6 +114,8 @@ def _variant_id(variants: Sequence[Variant], wanted: str) -> str:
 @app.command()
 def validate(scenario: Annotated[Path, typer.Argument(help="The scenario YAML file to check.")]) -> None:
     """Check a scenario file and report every problem at once (exit 1 if there is one)."""
+    from accord.io import load_scenario
+
     try:
         loaded = load_scenario(scenario)
     except AccordError as error:
@@ -131,6 +133,9 @@ def init(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write an annotated template scenario to start from."""
+    from accord.io import template_path
+    from accord.io.scenario_file import write_atomically
+
     if path.exists() and not force:
         fail(AccordError(f"{path} already exists: choose another path or pass --force to overwrite it"))
     write_atomically(path, template_path().read_text(encoding="utf-8"))
@@ -142,6 +147,9 @@ def schema(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file instead of stdout.")] = None,
 ) -> None:
     """Print the JSON Schema of scenario files."""
+    from accord.io import scenario_json_schema_text
+    from accord.io.scenario_file import write_atomically
+
     text = scenario_json_schema_text()
     if output is None:
         sys.stdout.write(text)
@@ -161,6 +169,9 @@ def import_table(
     ] = None,
 ) -> None:
     """Merge a CSV table of actors or positions into a scenario file (rows replace records they match)."""
+    from accord.io import load_scenario, save_scenario
+    from accord.io.tables import merge_table, read_table
+
     if kind not in (None, "actors", "positions"):
         usage_error(f"--kind must be actors or positions, not {kind!r}")
     table_kind: TableKind | None = "actors" if kind == "actors" else "positions" if kind == "positions" else None
@@ -178,6 +189,8 @@ def import_table(
 @app.command()
 def show(scenario: ScenarioArgument = None) -> None:
     """Print a scenario as accord reads it (canonical YAML), e.g. to see the default scenario."""
+    from accord.io import default_scenario_path, dump_scenario, load_scenario
+
     try:
         loaded = load_scenario(scenario or default_scenario_path())
     except AccordError as error:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
@@ -24,6 +25,7 @@ from accord.errors import AccordError
 from accord.model import Measure, ProvenanceKind, Scenario, Step, StepStatus
 from accord.report import charts
 from accord.report.forecast import Chart, forecast_section, report_forecast
+from accord.report.opinion import OpinionSection, scenario_opinion
 
 #: The report's sections, in order: (id, heading). Tests and the PDF check rely on these headings.
 SECTIONS: tuple[tuple[str, str], ...] = (
@@ -32,6 +34,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("divergence", "Divergence"),
     ("misperceptions", "Misperceptions"),
     ("map", "Map of the parties"),
+    ("opinion", "Opinion groups"),
     ("forecast", "Settlement forecasts"),
     ("principles", "Draft statement of principles"),
     ("steps", "Steps, tracks and walls"),
@@ -265,6 +268,7 @@ def render_html(
     assessment: Assessment,
     principles: DraftStatement | None = None,
     forecast: ScenarioForecast | AccordError | None = None,
+    opinion: OpinionSection | None = None,
 ) -> str:
     """The full report for a scenario and its common assessment, as one self-contained HTML page.
 
@@ -273,6 +277,8 @@ def render_html(
     ``forecast`` is the settlement forecast to show (:func:`accord.engines.bargaining.forecast_scenario`), or
     the error that prevented one (the section then says why); None makes it here with
     :func:`accord.report.forecast.report_forecast` (every model and variant, its default runs and seed).
+    ``opinion`` is the opinion section (:func:`accord.report.opinion.scenario_opinion`); None builds it here
+    for the assessment's parties and thresholds.
     """
     if principles is None:
         try:
@@ -282,6 +288,8 @@ def render_html(
     view = _View(scenario, assessment)
     if forecast is None:
         forecast = report_forecast(scenario)
+    if opinion is None:
+        opinion = scenario_opinion(scenario, assessment.parties, assessment.options)
     misperceptions = sorted(assessment.misperceptions, key=lambda m: -m.normalised_gap)
     template = _environment().get_template("report.html.j2")
     return template.render(
@@ -295,5 +303,21 @@ def render_html(
         steps_by_status=_steps_by_status(scenario.steps),
         principles=principles,
         forecast=forecast_section(forecast, scenario),
+        opinion=opinion,
         version=accord.__version__,
     )
+
+
+def render_opinion_html(opinion: OpinionSection, title: str) -> str:
+    """The opinion section on a page of its own (``accord opinion --out``), styled as the main report."""
+    template = _environment().get_template("opinion.html.j2")
+    return template.render(title=title, opinion=opinion, headings=dict(SECTIONS), version=accord.__version__)
+
+
+def write_opinion_report(opinion: OpinionSection, out_dir: Path, title: str) -> Path:
+    """Write ``opinion.html`` into ``out_dir`` (created if needed) and return its path."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / "opinion.html"
+    path.write_text(render_opinion_html(opinion, title), encoding="utf-8")
+    return path

@@ -37,7 +37,6 @@ from accord.engines.bargaining.montecarlo import Band, Progress, Sampler, resolv
 from accord.engines.bargaining.problem import Array, BargainingModel, BargainingProblem, Forecast, ModelInputError
 from accord.engines.bargaining.scenario_input import scenario_inputs
 from accord.errors import AccordError
-from accord.engines.bargaining.settings import REPORT_RUNS, REPORT_SEED
 from accord.model import Scenario, Variant
 
 #: Models whose trajectories (positions and forecast round by round) are kept.
