@@ -12,6 +12,7 @@ salience_ij``, the "effective power" used throughout this literature.
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from typing import ClassVar, Literal
 
 import numpy as np
@@ -58,7 +59,32 @@ def weighted_median(positions: Array, weights: Array) -> Array:
     return np.where(cumulative[..., -1, :] > 0, median, np.nan)
 
 
-class CompromiseModel(BargainingModel):
+class _WeightedPointModel(BargainingModel):
+    """A forecast that is one statistic of the positions weighted by ``capability * salience``."""
+
+    @abstractmethod
+    def statistic(self, positions: Array, weights: Array) -> Array:
+        """The forecast from positions and weights, over the actor axis (the second to last)."""
+
+    def _solve(self, problem: BargainingProblem) -> Forecast:
+        weights = check_weights(problem, self.name)
+        return Forecast(self.name, problem.issues, self.statistic(problem.positions, weights))
+
+    def predict_batch(
+        self,
+        positions: Array,
+        salience: Array,
+        capability: Array,
+        *,
+        low: Array | None = None,
+        high: Array | None = None,
+        status_quo: Array | None = None,
+    ) -> Array:
+        """The forecast of ``r`` problems at once: arrays (r, n, m) in, (r, m) out."""
+        return self.statistic(positions, capability * salience)
+
+
+class CompromiseModel(_WeightedPointModel):
     """The compromise model: the capability- and salience-weighted mean of the positions.
 
     ``x_j = sum_i c_ij s_ij x_ij / sum_i c_ij s_ij``. Van den Bos (1991) used it for
@@ -74,25 +100,11 @@ class CompromiseModel(BargainingModel):
         "The European Union Decides; van den Bos (1991), Dutch EC policy making"
     )
 
-    def _solve(self, problem: BargainingProblem) -> Forecast:
-        weights = check_weights(problem, self.name)
-        return Forecast(self.name, problem.issues, compromise(problem.positions, weights))
-
-    def predict_batch(
-        self,
-        positions: Array,
-        salience: Array,
-        capability: Array,
-        *,
-        low: Array | None = None,
-        high: Array | None = None,
-        status_quo: Array | None = None,
-    ) -> Array:
-        """The forecast of ``r`` problems at once: arrays (r, n, m) in, (r, m) out."""
-        return compromise(positions, capability * salience)
+    def statistic(self, positions: Array, weights: Array) -> Array:
+        return compromise(positions, weights)
 
 
-class WeightedMedianModel(BargainingModel):
+class WeightedMedianModel(_WeightedPointModel):
     """Black's median voter with weights: the position that no coalition of more than half the weight beats.
 
     Black (1948, 1958) showed that with single-peaked preferences on one
@@ -108,22 +120,8 @@ class WeightedMedianModel(BargainingModel):
         "weights as in Thomson et al. (eds., 2006), The European Union Decides"
     )
 
-    def _solve(self, problem: BargainingProblem) -> Forecast:
-        weights = check_weights(problem, self.name)
-        return Forecast(self.name, problem.issues, weighted_median(problem.positions, weights))
-
-    def predict_batch(
-        self,
-        positions: Array,
-        salience: Array,
-        capability: Array,
-        *,
-        low: Array | None = None,
-        high: Array | None = None,
-        status_quo: Array | None = None,
-    ) -> Array:
-        """The forecast of ``r`` problems at once: arrays (r, n, m) in, (r, m) out."""
-        return weighted_median(positions, capability * salience)
+    def statistic(self, positions: Array, weights: Array) -> Array:
+        return weighted_median(positions, weights)
 
 
 class NashBargainingModel(BargainingModel):
