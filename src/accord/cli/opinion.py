@@ -78,20 +78,22 @@ def _size(path: Path) -> int:
 
 
 def _analyse(path: Path, bridging: bool) -> tuple[OpinionResult, dict[str, Any]]:
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
     from accord.engines.opinion.output import result_json
     from accord.engines.opinion.pipeline import run
     from accord.io.polis import read_opinion_input
 
-    show = err.is_terminal and _size(path) > LONG_RUN
+    if not (err.is_terminal and _size(path) > LONG_RUN):  # no bar: rich.progress is not even imported
+        result = run(read_opinion_input(path))
+        return result, result_json(result, bridging=bridging)
+
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         TimeElapsedColumn(),
         console=err,
         transient=True,
-        disable=not show,
     ) as bar:
         task = bar.add_task("reading votes", total=1)
         matrix = read_opinion_input(path, lambda done, total: bar.update(task, completed=done, total=max(total, 1)))

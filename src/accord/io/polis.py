@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from accord.engines.opinion.matrix import VoteMatrix, id_key, vote_matrix_from_triples
+from accord.engines.opinion.matrix import VoteMatrix, id_key, unique_values, vote_matrix_from_triples
 from accord.errors import InputError, Problem
 from accord.io.yaml_source import read_text
 
@@ -319,7 +319,7 @@ def read_polis(path: str | Path, progress: ReadProgress | None = None) -> VoteMa
     moderation = moderation or {}
     out = [k for k, m in moderation.items() if m == -1]
     kept = [k for k, m in moderation.items() if m != -1]
-    voted = {k for k in (np.unique(s_ids).tolist() if isinstance(s_ids, np.ndarray) else s_ids)}
+    voted = {k for k in (unique_values(s_ids).tolist() if isinstance(s_ids, np.ndarray) else s_ids)}
     voted = {k for k in voted if moderation.get(k, 0) != -1}
     statements = sorted({*kept, *voted}, key=lambda k: (isinstance(k, str), k))
     return vote_matrix_from_triples(

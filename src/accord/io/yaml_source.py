@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from accord.errors import InputError, Loc, Problem
+
+if TYPE_CHECKING:
+    import yaml  # imported where it is used: reading a vote or stance table needs no YAML parser
 
 
 @dataclass
@@ -104,6 +105,8 @@ def parse_yaml(text: str, file: str | None = None) -> Located:
 
     Repeated keys in a mapping are errors (PyYAML would silently keep the last).
     """
+    import yaml
+
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.load(text, Loader=yaml.SafeLoader)
@@ -133,6 +136,8 @@ def parse_yaml(text: str, file: str | None = None) -> Located:
 
 
 def _index(node: yaml.Node, loc: Loc, lines: dict[Loc, int], problems: list[Problem], file: str | None) -> None:
+    import yaml
+
     lines.setdefault(loc, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         seen: dict[str, int] = {}

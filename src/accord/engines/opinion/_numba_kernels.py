@@ -57,6 +57,25 @@ def sparse_times(indptr: Any, indices: Any, values: Any, dense: Any) -> Any:  # 
 
 
 @_jit
+def sparse_t_times(indptr: Any, indices: Any, values: Any, dense: Any, n_cols: int) -> Any:  # pragma: no cover
+    n_rows = indptr.shape[0] - 1
+    width = dense.shape[1]
+    buffers = np.zeros((CHUNKS, n_cols, width))
+    step = (n_rows + CHUNKS - 1) // CHUNKS
+    for chunk in numba.prange(CHUNKS):
+        out = buffers[chunk]
+        for i in range(chunk * step, min(n_rows, (chunk + 1) * step)):
+            for p in range(indptr[i], indptr[i + 1]):
+                v, j = values[p], indices[p]
+                for c in range(width):
+                    out[j, c] += v * dense[i, c]
+    total = np.zeros((n_cols, width))
+    for chunk in range(CHUNKS):
+        total += buffers[chunk]
+    return total
+
+
+@_jit
 def assign(points: Any, centers: Any) -> Any:  # pragma: no cover - compiled
     n, k = points.shape[0], centers.shape[0]
     labels = np.empty(n, dtype=np.int64)

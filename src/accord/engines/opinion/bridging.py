@@ -5,7 +5,7 @@ Public API (plain arrays in, a frozen dataclass out; nothing here knows the Pol.
     bridging_scores(votes, seen=None, *, participant_ids=None, statement_ids=None, seed=0,
                     lambda_intercept=0.15, lambda_factor=0.03, max_iter=200, tol=1e-5) -> BridgingResult
 
-``votes`` is a participants x statements matrix (``scipy.sparse`` or dense) of -1 (disagree), 0 (pass)
+``votes`` is a participants x statements matrix (accord's CSR, ``scipy.sparse`` or dense) of -1 (disagree), 0 (pass)
 and +1 (agree), or graded stances between -1 and +1 (a scenario's parties); ``seen`` marks the votes
 cast (same shape, sparse or dense, truthy = seen). With
 ``seen=None`` the stored entries of a sparse ``votes`` are the votes cast (explicit zeros are passes),
@@ -33,7 +33,8 @@ negative factor (sign identification), which leaves the intercepts unchanged.
 
 Fitting is alternating least squares, not the scorer's Adam: with the statements fixed, each
 participant's ``(i_u, f_u)`` is a 2x2 ridge regression with a closed form, and the sums it needs are a
-few sparse matrix products over the observed entries (``scipy.sparse``), so one sweep costs O(votes)
+few sparse matrix products over the observed entries (accord's numpy-only CSR,
+:mod:`accord.engines.opinion.sparse`; scipy is not needed), so one sweep costs O(votes)
 and is fully vectorised; then the statements, then ``mu``. Each step solves its block exactly, so the
 objective never increases. Iteration stops when no statement parameter moves by more than ``tol``
 (intercepts live on a 0..1 scale) or after ``max_iter`` sweeps; ``iterations``, ``converged`` and the
@@ -48,8 +49,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp  # type: ignore[import-untyped, unused-ignore]
 from numpy.typing import NDArray
+
+from accord.engines.opinion.kernels import NUMBA_THRESHOLD
+from accord.engines.opinion.sparse import CSR, TransposedCSR, as_csr, is_sparse
 
 Float = NDArray[np.float64]
 
@@ -124,52 +127,50 @@ class BridgingResult:
         ]
 
 
-def _canonical(matrix: Any, dtype: type) -> sp.csr_matrix:
-    """``matrix`` as CSR with sorted indices and no duplicates (no copy when it already is)."""
-    csr = sp.csr_matrix(matrix, dtype=dtype, copy=False)
-    if not csr.has_canonical_format:
-        csr = csr.copy()
-        csr.sum_duplicates()
-    return csr
-
-
-def _observed(votes: Any, seen: Any) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-    """The seen mask (data all 1.0) and the votes at the seen entries, both CSR.
+def _observed(votes: Any, seen: Any) -> tuple[CSR, CSR]:
+    """The seen mask (data all 1.0) and the votes at the seen entries, both CSR with the mask's structure.
 
     When the votes are sparse and ``seen`` is None or has the votes' own sparsity structure, both
-    matrices share the caller's index arrays and only the data arrays are new.
+    matrices share the caller's index arrays and only the data arrays are new. A ``seen`` with
+    another structure gives the votes at its entries (0 where a seen entry stores no vote).
     """
-    if sp.issparse(votes):
-        matrix = _canonical(votes, np.float64)
+    if is_sparse(votes):
+        matrix = as_csr(votes, np.float64)
         if seen is not None:
-            mask_bool = _canonical(seen, np.bool_)
-            mask_bool.eliminate_zeros()
+            given = as_csr(seen) if is_sparse(seen) else CSR.from_dense(np.asarray(seen, dtype=bool))
+            if given.shape != matrix.shape:
+                raise ValueError(f"votes {matrix.shape} and seen {given.shape} must have the same shape")
+            stored = given.data.astype(bool)
+            seen_csr = given
+            if not stored.all():  # stored False entries are not seen
+                keep = np.flatnonzero(stored)
+                counts = np.bincount(given.row_ids()[keep], minlength=given.shape[0])
+                indptr = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+                seen_csr = CSR(indptr, given.indices[keep], np.ones(len(keep), dtype=bool), given.shape)
             same = (
-                mask_bool.shape == matrix.shape
-                and mask_bool.nnz == matrix.nnz
-                and np.array_equal(mask_bool.indptr, matrix.indptr)
-                and np.array_equal(mask_bool.indices, matrix.indices)
+                seen_csr.nnz == matrix.nnz
+                and np.array_equal(seen_csr.indptr, matrix.indptr)
+                and np.array_equal(seen_csr.indices, matrix.indices)
             )
             if not same:
-                if mask_bool.shape != matrix.shape:
-                    raise ValueError(f"votes {matrix.shape} and seen {mask_bool.shape} must have the same shape")
-                mask = sp.csr_matrix(mask_bool, dtype=np.float64)
-                return mask, sp.csr_matrix(matrix.multiply(mask), dtype=np.float64)
+                mask = seen_csr.with_data(np.ones(seen_csr.nnz))
+                return mask, mask.with_data(matrix.values_at(mask).astype(np.float64))
     else:
         dense = np.asarray(votes, dtype=np.float64)
         if seen is None:
             observed = ~np.isnan(dense)
         else:
-            observed = np.asarray(seen.toarray() if sp.issparse(seen) else seen).astype(bool)
+            observed = np.asarray(seen.toarray() if is_sparse(seen) else seen).astype(bool)
             if observed.shape != dense.shape:
                 raise ValueError(f"votes {dense.shape} and seen {observed.shape} must have the same shape")
-        rows, cols = np.nonzero(observed)
-        matrix = sp.csr_matrix((dense[rows, cols], (rows, cols)), shape=dense.shape)
-    mask = sp.csr_matrix((np.ones(matrix.nnz), matrix.indices, matrix.indptr), shape=matrix.shape)
+        matrix = CSR.from_dense(dense, observed)
+    if matrix.nnz <= NUMBA_THRESHOLD:
+        matrix.row_ids()  # computed once, shared with the mask (the numba kernels need none)
+    mask = matrix.with_data(np.ones(matrix.nnz))
     return mask, matrix
 
 
-def _check_votes(values: sp.csr_matrix) -> None:
+def _check_votes(values: CSR) -> None:
     if values.nnz and not (np.abs(values.data) <= 1.0).all():
         raise ValueError("votes must lie in [-1, 1]: -1 disagree, 0 pass, +1 agree (or a graded stance between)")
 
@@ -189,8 +190,8 @@ def _ridge2(
 
 
 def _half_step(
-    mask: sp.spmatrix,
-    values: sp.spmatrix,
+    mask: CSR | TransposedCSR,
+    values: CSR | TransposedCSR,
     count: Float,
     rating_sum: Float,
     mu: float,
@@ -214,8 +215,8 @@ def _half_step(
 
 
 def _loss(
-    mask: sp.csr_matrix,
-    values: sp.csr_matrix,
+    mask: CSR,
+    values: CSR,
     mu: float,
     params: tuple[Float, Float, Float, Float],
     lam_i: float,
@@ -232,7 +233,7 @@ def _loss(
     v_sums = values @ np.column_stack((i_s, f_s))
     v_i, v_f = v_sums.T
     n = np.diff(mask.indptr).astype(np.float64)
-    v_1 = np.asarray(values.sum(axis=1)).ravel()
+    v_1 = np.asarray(values @ np.ones(values.shape[1]))
     s_r, s_ri, s_rf = 0.5 * (n + v_1), 0.5 * (s_i + v_i), 0.5 * (s_f + v_f)
     s_rr_total = 0.25 * (n.sum() + 2.0 * v_1.sum() + float(values.data @ values.data))
     c = mu + i_u
@@ -301,7 +302,7 @@ def bridging_scores(
         raise ValueError(
             f"{len(participants)} participant ids and {len(statements)} statement ids for a {n_p} x {n_s} matrix"
         )
-    # Transposed products go through CSC views (a scatter into the short statement axis), which is
+    # Transposed products scatter into the short statement axis (``CSR.T`` builds nothing), which is
     # faster than materialising the transpose and gathering from the long participant axis.
     mask_t, values_t = mask.T, values.T
     count_p = np.diff(mask.indptr).astype(np.float64)

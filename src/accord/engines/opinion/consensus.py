@@ -41,6 +41,9 @@ class ConsensusStatement:
 
 def consensus(votes: Any, pick: int = PICK) -> list[ConsensusStatement]:
     """Pol.is's consensus statements over all participants: agrees first, then disagrees."""
+    from accord.engines.opinion.sparse import as_csr
+
+    votes = as_csr(votes)
     n_s = votes.shape[1]
     seen = np.bincount(votes.indices, minlength=n_s).astype(np.float64)
     out: list[ConsensusStatement] = []

@@ -1,6 +1,6 @@
 """The few loops that dominate at scale: sparse products and k-means steps, with numba when it pays.
 
-Small inputs use numpy/scipy (no compilation wait); large ones use numba
+Small inputs use numpy (no compilation wait, and no scipy import); large ones use numba
 (the ``fast`` extra) with parallel loops when it is installed. Parallel sums
 are accumulated in a fixed number of chunks and added in chunk order, so the
 bits of every result are the same whatever the number of threads: the
@@ -14,6 +14,9 @@ from functools import cache
 from typing import Any
 
 import numpy as np
+
+from accord.engines.opinion import sparse
+from accord.engines.opinion.sparse import CSR
 
 #: Above this many stored votes (or points x centres) the numba kernels are used.
 NUMBA_THRESHOLD = 4_000_000
@@ -31,6 +34,7 @@ def _numba() -> dict[str, Callable[..., Any]] | None:
     return {
         "gram_times": nk.gram_times,
         "sparse_times": nk.sparse_times,
+        "sparse_t_times": nk.sparse_t_times,
         "assign": nk.assign,
         "cluster_sums": nk.cluster_sums,
         "vote_counts": nk.vote_counts,
@@ -42,10 +46,10 @@ def _fast(size: int) -> dict[str, Callable[..., Any]] | None:
     return _numba() if size > NUMBA_THRESHOLD else None
 
 
-def _csr(indptr: np.ndarray, indices: np.ndarray, values: np.ndarray, n_cols: int) -> Any:
-    import scipy.sparse as sp  # type: ignore[import-untyped, unused-ignore]
-
-    return sp.csr_matrix((values, indices, indptr), shape=(len(indptr) - 1, n_cols))
+def _rows(indptr: np.ndarray, matrix: CSR | None) -> np.ndarray:
+    if matrix is not None:
+        return matrix.row_ids()
+    return np.repeat(np.arange(len(indptr) - 1, dtype=np.int64), np.diff(indptr))
 
 
 def gram_times(indptr: np.ndarray, indices: np.ndarray, values: np.ndarray, basis: np.ndarray) -> np.ndarray:
@@ -53,16 +57,34 @@ def gram_times(indptr: np.ndarray, indices: np.ndarray, values: np.ndarray, basi
     fast = _fast(len(values))
     if fast is not None:
         return np.asarray(fast["gram_times"](indptr, indices, values, np.ascontiguousarray(basis)))
-    matrix = _csr(indptr, indices, values, basis.shape[0])
-    return np.asarray(matrix.T @ (matrix @ basis))
+    rows = _rows(indptr, None)
+    inner = sparse.times(indptr, indices, values, basis, rows)
+    return sparse.t_times(indices, values, inner, rows, basis.shape[0])
 
 
-def sparse_times(indptr: np.ndarray, indices: np.ndarray, values: np.ndarray, dense: np.ndarray) -> np.ndarray:
-    """``S @ dense`` for the CSR matrix ``S`` given by its arrays."""
+def sparse_times(
+    indptr: np.ndarray, indices: np.ndarray, values: np.ndarray, dense: np.ndarray, matrix: CSR | None = None
+) -> np.ndarray:
+    """``S @ dense`` for the CSR matrix ``S`` given by its arrays (``matrix``: the same, to reuse its row ids)."""
     fast = _fast(len(values))
     if fast is not None:
         return np.asarray(fast["sparse_times"](indptr, indices, values, np.ascontiguousarray(dense)))
-    return np.asarray(_csr(indptr, indices, values, dense.shape[0]) @ dense)
+    return sparse.times(indptr, indices, values, dense, _rows(indptr, matrix))
+
+
+def sparse_t_times(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    values: np.ndarray,
+    dense: np.ndarray,
+    n_cols: int,
+    matrix: CSR | None = None,
+) -> np.ndarray:
+    """``S.T @ dense`` for the CSR matrix ``S`` (``n_cols`` columns) given by its arrays, without a transpose."""
+    fast = _fast(len(values))
+    if fast is not None:
+        return np.asarray(fast["sparse_t_times"](indptr, indices, values, np.ascontiguousarray(dense), n_cols))
+    return sparse.t_times(indices, values, dense, _rows(indptr, matrix), n_cols)
 
 
 def assign(points: np.ndarray, centers: np.ndarray) -> np.ndarray:

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse as sp  # type: ignore[import-untyped, unused-ignore]
+
+from accord.engines.opinion.sparse import CSR, as_csr
 
 if TYPE_CHECKING:
     from accord.model import Scenario
@@ -64,8 +65,10 @@ class VoteMatrix:
     """Participants x statements votes in {-1, 0, +1}, sparse, with the seen structure explicit.
 
     ``participants`` and ``statements`` hold the ids in canonical (sorted)
-    order; ``votes`` is a CSR matrix (``int8``) whose stored entries are the
-    votes (sorted column indices within each row); ``texts`` and
+    order; ``votes`` is a :class:`~accord.engines.opinion.sparse.CSR` matrix
+    (``int8``) whose stored entries are the votes (sorted column indices within
+    each row; a scipy sparse matrix given here is converted, and
+    ``votes.to_scipy()`` gives one back); ``texts`` and
     ``moderation`` (0 unmoderated, 1 accepted) follow ``statements``.
     Statements moderated out (-1) are not columns: the ids of those that
     received votes are in ``moderated_out`` and the votes cast on them in
@@ -76,15 +79,17 @@ class VoteMatrix:
 
     participants: np.ndarray
     statements: np.ndarray
-    votes: Any
+    votes: CSR
     texts: tuple[str | None, ...] = ()
     moderation: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
     moderated_out: tuple[int | str, ...] = ()
-    moderated: Any = None
+    moderated: CSR = None  # type: ignore[assignment]  # filled in by __post_init__
     source: str | None = None
 
     def __post_init__(self) -> None:
         n_p, n_s = len(self.participants), len(self.statements)
+        if not isinstance(self.votes, CSR):
+            object.__setattr__(self, "votes", as_csr(self.votes))
         if self.votes.shape != (n_p, n_s):
             raise ValueError(f"votes have shape {self.votes.shape}, expected {(n_p, n_s)}")
         if not self.texts:
@@ -92,9 +97,9 @@ class VoteMatrix:
         if len(self.moderation) != n_s:
             object.__setattr__(self, "moderation", np.zeros(n_s, dtype=np.int8))
         if self.moderated is None:
-            empty = np.zeros(n_p + 1, dtype=np.int32)
-            shape = (n_p, len(self.moderated_out))
-            object.__setattr__(self, "moderated", sp.csr_matrix((np.zeros(0, np.int8), empty[:0], empty), shape=shape))
+            object.__setattr__(self, "moderated", CSR.empty((n_p, len(self.moderated_out))))
+        elif not isinstance(self.moderated, CSR):
+            object.__setattr__(self, "moderated", as_csr(self.moderated))
 
     @property
     def moderated_votes(self) -> np.ndarray:
@@ -116,39 +121,34 @@ class VoteMatrix:
 
     def dense(self, unseen: float = np.nan) -> np.ndarray:
         """A dense float copy with ``unseen`` in the cells nobody filled (for small matrices and tests)."""
-        out = np.full(self.shape, unseen, dtype=np.float64)
-        coo = self.votes.tocoo()
-        out[coo.row, coo.col] = coo.data
-        return out
+        return self.votes.toarray(fill=float(unseen)).astype(np.float64, copy=False)
 
     def triples(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(participant index, statement index, vote) of every stored vote, row by row."""
-        rows = np.repeat(np.arange(self.shape[0], dtype=np.int64), np.diff(self.votes.indptr))
-        return rows, self.votes.indices.astype(np.int64), self.votes.data.astype(np.int8)
+        return self.votes.row_ids(), self.votes.indices.astype(np.int64), self.votes.data.astype(np.int8)
 
 
 def build_csr(
     rows: np.ndarray, cols: np.ndarray, values: np.ndarray, shape: tuple[int, int], order: np.ndarray | None = None
-) -> Any:
+) -> CSR:
     """A CSR vote matrix from triples, keeping the *last* of repeated (row, column) pairs.
 
     "Last" follows ``order`` (e.g. a timestamp) and then the position in the
     input, so a re-vote replaces the earlier vote, as in Pol.is. Explicit zeros
-    (passes) are kept.
+    (passes) are kept. See :meth:`~accord.engines.opinion.sparse.CSR.from_triples`.
     """
-    n = len(rows)
-    position = np.arange(n, dtype=np.int64)
-    keys: tuple[np.ndarray, ...] = (position,) if order is None else (position, order)
-    sort = np.lexsort((*keys, cols, rows))
-    r, c = rows[sort], cols[sort]
-    last = np.ones(n, dtype=bool)
-    if n > 1:
-        last[:-1] = (r[1:] != r[:-1]) | (c[1:] != c[:-1])
-    r, c, v = r[last], c[last], values[sort][last].astype(np.int8)
-    indptr = np.zeros(shape[0] + 1, dtype=np.int64)
-    np.cumsum(np.bincount(r, minlength=shape[0]), out=indptr[1:])
-    index_dtype = np.int32 if max(shape[1], len(c)) < 2**31 else np.int64
-    return sp.csr_matrix((v, c.astype(index_dtype), indptr.astype(index_dtype)), shape=shape)
+    return CSR.from_triples(rows, cols, values, shape, order, dtype=np.int8)
+
+
+def unique_values(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted: ``np.unique`` without its lazy import of ``numpy.ma`` (about 10 ms)."""
+    ordered = np.sort(np.asarray(values), kind="stable")
+    if len(ordered) < 2:
+        return ordered
+    keep = np.empty(len(ordered), dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
 
 
 def index_of(ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
@@ -186,8 +186,8 @@ def vote_matrix_from_triples(
     s_raw, listed_ids, out_ids = s_all[:n_votes], s_all[n_votes : n_votes + n_listed], s_all[n_votes + n_listed :]
     values = np.asarray(votes, dtype=np.int8)
     is_out = np.isin(s_raw, out_ids) if len(out_ids) else np.zeros(len(s_raw), dtype=bool)
-    participants = np.unique(p_raw)
-    columns = np.unique(listed_ids) if statements is not None else np.unique(s_raw[~is_out])
+    participants = unique_values(p_raw)
+    columns = unique_values(listed_ids) if statements is not None else unique_values(s_raw[~is_out])
     if len(out_ids) and len(columns):
         columns = columns[~np.isin(columns, out_ids)]
     rows = index_of(participants, p_raw)
@@ -202,7 +202,7 @@ def vote_matrix_from_triples(
         (len(participants), len(columns)),
         None if order is None else np.asarray(order)[keep],
     )
-    out_columns = np.unique(s_raw[is_out])
+    out_columns = unique_values(s_raw[is_out])
     moderated = build_csr(
         rows[is_out],
         index_of(out_columns, s_raw[is_out]),

@@ -65,10 +65,9 @@ def _fix_signs(components: np.ndarray) -> np.ndarray:
 
 
 def _gram_components(votes: Any, values: np.ndarray, n_components: int) -> np.ndarray:
-    import scipy.sparse as sp  # type: ignore[import-untyped, unused-ignore]
+    from accord.engines.opinion.sparse import CSR
 
-    centred = sp.csr_matrix((values, votes.indices, votes.indptr), shape=votes.shape)
-    gram = (centred.T @ centred).toarray()
+    gram = CSR(votes.indptr, votes.indices, values, votes.shape).gram()
     eigenvalues, eigenvectors = np.linalg.eigh(gram)
     order = np.argsort(-eigenvalues, kind="stable")[:n_components]
     return np.ascontiguousarray(eigenvectors[:, order].T)
@@ -134,7 +133,8 @@ def project(
 
     n_s = votes.shape[1]
     values = centred_values(votes, center)
-    raw = kernels.sparse_times(votes.indptr, votes.indices, values, np.ascontiguousarray(components.T))
+    rows = votes if hasattr(votes, "row_ids") else None
+    raw = kernels.sparse_times(votes.indptr, votes.indices, values, np.ascontiguousarray(components.T), rows)
     n_votes = np.diff(votes.indptr) + extra_votes
     scale = np.sqrt((n_s if n_columns is None else n_columns) / np.maximum(n_votes, 1))
     return np.asarray(raw * scale[:, None])
@@ -149,6 +149,9 @@ def statement_projection(center: np.ndarray, components: np.ndarray, n_columns: 
 
 def fit_projection(votes: Any, n_columns: int | None = None, extra_votes: np.ndarray | int = 0) -> Projection:
     """Centre, find two components, and project participants and statements (see the module docstring)."""
+    from accord.engines.opinion.sparse import as_csr
+
+    votes = as_csr(votes)
     center = column_means(votes)
     components = principal_components(votes, center)
     participants = project(votes, center, components, n_columns, extra_votes)

@@ -40,8 +40,9 @@ class GroupCounts:
 def group_counts(votes: Any, groups: np.ndarray, n_groups: int) -> GroupCounts:
     """Counts of the votes of each group's members (``groups[i]`` = -1: not in a group)."""
     from accord.engines.opinion import kernels
+    from accord.engines.opinion.sparse import as_csr
 
-    counts = kernels.vote_counts(votes, groups, n_groups)
+    counts = kernels.vote_counts(as_csr(votes), groups, n_groups)
     return GroupCounts(agree=counts[0], disagree=counts[1], seen=counts[2])
 
 

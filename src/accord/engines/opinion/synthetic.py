@@ -72,12 +72,12 @@ def planted(
     consensus: float = 0.05,
 ) -> Planted:
     """A :class:`VoteMatrix` with planted groups; participants and statements are numbered from 0."""
-    import scipy.sparse as sp  # type: ignore[import-untyped, unused-ignore]
+    from accord.engines.opinion.sparse import CSR
 
     indptr, indices, data, groups = planted_arrays(
         n_participants, n_statements, votes_per_participant, n_groups, seed, consensus
     )
-    votes = sp.csr_matrix((data, indices, indptr), shape=(n_participants, n_statements))
+    votes = CSR(indptr, indices, data, (n_participants, n_statements))
     matrix = VoteMatrix(
         participants=np.arange(n_participants, dtype=np.int64),
         statements=np.arange(n_statements, dtype=np.int64),
