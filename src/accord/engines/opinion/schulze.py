@@ -130,14 +130,8 @@ def pairwise_from_scores(scores: Any, weights: Any = None, chunk: int = 4096) ->
     return d
 
 
-def pairwise_from_votes(votes: Any, seen: Any = None) -> Float:
-    """``d`` from -1/0/+1 votes (participants x statements) and a seen mask, as sparse products.
-
-    With A, P, N the indicators of agree, pass and disagree among seen votes, a participant prefers
-    statement a to b when it agreed with a and passed on or disagreed with b, or passed on a and
-    disagreed with b: ``d = A^T (P + N) + P^T N``. ``seen=None`` treats stored entries of a sparse
-    matrix, or non-NaN entries of a dense one, as seen.
-    """
+def vote_indicators(votes: Any, seen: Any) -> tuple[sp.csr_matrix, sp.csr_matrix, sp.csr_matrix]:
+    """Agree, disagree and seen indicators (float CSR) of a -1/0/+1 vote matrix; votes not seen are ignored."""
     if sp.issparse(votes):
         matrix = sp.csr_matrix(votes, dtype=np.float64)
         mask = sp.csr_matrix(matrix, dtype=bool) if seen is None else sp.csr_matrix(seen, dtype=bool)
@@ -148,9 +142,23 @@ def pairwise_from_votes(votes: Any, seen: Any = None) -> Float:
         observed = ~np.isnan(dense) if seen is None else np.asarray(seen, dtype=bool)
         matrix = sp.csr_matrix(np.where(observed, np.nan_to_num(dense), 0.0))
         mask = sp.csr_matrix(observed)
+    mask.eliminate_zeros()
+    matrix = sp.csr_matrix(matrix.multiply(mask))
     agree = sp.csr_matrix(matrix > 0, dtype=np.float64)
     disagree = sp.csr_matrix(matrix < 0, dtype=np.float64)
-    passed = sp.csr_matrix(mask, dtype=np.float64) - agree - disagree
+    return agree, disagree, sp.csr_matrix(mask, dtype=np.float64)
+
+
+def pairwise_from_votes(votes: Any, seen: Any = None) -> Float:
+    """``d`` from -1/0/+1 votes (participants x statements) and a seen mask, as sparse products.
+
+    With A, P, N the indicators of agree, pass and disagree among seen votes, a participant prefers
+    statement a to b when it agreed with a and passed on or disagreed with b, or passed on a and
+    disagreed with b: ``d = A^T (P + N) + P^T N``. ``seen=None`` treats stored entries of a sparse
+    matrix, or non-NaN entries of a dense one, as seen.
+    """
+    agree, disagree, mask = vote_indicators(votes, seen)
+    passed = mask - agree - disagree
     passed.eliminate_zeros()
     d = agree.T @ (passed + disagree) + passed.T @ disagree
     return np.asarray(d.toarray() if sp.issparse(d) else d, dtype=np.float64)

@@ -42,7 +42,7 @@ from accord.engines.assessment.options import DEFAULT_OPTIONS, AssessmentOptions
 from accord.engines.assessment.parties import resolve_parties
 from accord.engines.assessment.readings import Readings
 from accord.engines.opinion.bridging import bridging_scores
-from accord.engines.opinion.schulze import pairwise_from_scores, pairwise_from_votes, schulze
+from accord.engines.opinion.schulze import pairwise_from_scores, pairwise_from_votes, schulze, vote_indicators
 from accord.model.scenario import Scenario
 
 Float = NDArray[np.float64]
@@ -162,32 +162,13 @@ def _group_matrix(groups: Sequence[Any]) -> tuple[sp.csr_matrix, list[Any]]:
     return sp.csr_matrix((data, (rows, np.arange(len(groups)))), shape=(len(labels), len(groups))), labels
 
 
-def _agree_and_seen(votes: Any, seen: Any) -> tuple[sp.csr_matrix, sp.csr_matrix, sp.csr_matrix]:
-    """Agree, disagree and seen indicators (float CSR) of a -1/0/+1 vote matrix."""
-    if sp.issparse(votes):
-        matrix = sp.csr_matrix(votes, dtype=np.float64)
-        mask = sp.csr_matrix(matrix, dtype=bool) if seen is None else sp.csr_matrix(seen, dtype=bool)
-        if seen is None:
-            mask.data[:] = True
-    else:
-        dense = np.asarray(votes, dtype=np.float64)
-        observed = ~np.isnan(dense) if seen is None else np.asarray(seen, dtype=bool)
-        matrix = sp.csr_matrix(np.where(observed, np.nan_to_num(dense), 0.0))
-        mask = sp.csr_matrix(observed)
-    mask.eliminate_zeros()
-    matrix = sp.csr_matrix(matrix.multiply(mask))
-    agree = sp.csr_matrix(matrix > 0, dtype=np.float64)
-    disagree = sp.csr_matrix(matrix < 0, dtype=np.float64)
-    return agree, disagree, sp.csr_matrix(mask, dtype=np.float64)
-
-
 def group_informed_consensus(votes: Any, seen: Any, groups: Sequence[Any]) -> tuple[Float, Float, Float, list[Any]]:
     """Pol.is's group-informed consensus per statement, with per-group agree and seen counts.
 
     ``GIC_s = prod_g (agree_gs + 1) / (seen_gs + 2)`` (Laplace-smoothed agreement probability of each
     group, multiplied). Returns ``(gic, agree, seen, labels)`` with ``agree``/``seen`` groups x statements.
     """
-    agree, _, mask = _agree_and_seen(votes, seen)
+    agree, _, mask = vote_indicators(votes, seen)
     membership, labels = _group_matrix(groups)
     agree_g = np.asarray((membership @ agree).toarray())
     seen_g = np.asarray((membership @ mask).toarray())
@@ -233,7 +214,7 @@ def draft_from_votes(
     if len(statements) == 0:
         return DraftStatement(title, [str(g) for g in dict.fromkeys(groups)], [], [], [], _METHOD)
     gic, agree_g, seen_g, labels = group_informed_consensus(votes, seen, groups)
-    _, disagree, _ = _agree_and_seen(votes, seen)
+    _, disagree, _ = vote_indicators(votes, seen)
     membership, _ = _group_matrix(groups)
     disagree_g = np.asarray((membership @ disagree).toarray())
     bridging = bridging_scores(votes if graded is None else graded, seen if graded is None else None, seed=seed)
