@@ -76,6 +76,31 @@ def _util(d: float, r: float) -> float:  # pragma: no cover - compiled
 
 
 @_jit()
+def _third_party_vote(  # pragma: no cover - compiled
+    rule: int, clout: float, commit: int, uni: float, unj: float, unn: float, base_i: float, base_j: float
+) -> float:
+    """A third party's vote between initiator i and target j, given the two sides' support so far.
+
+    The third party first leans by its own preference, which sets the chance each side wins;
+    its vote is then the expected utility of joining i against that of joining j, with the
+    commitment rule (KTAB's thirdPartyCommit: 1 semi, 2 full, else none) fixing what each
+    outcome is worth to it.
+    """
+    lean = _vote(rule, clout, uni - unj)
+    side_i = base_i + lean if lean > 0.0 else base_i
+    side_j = base_j - lean if lean < 0.0 else base_j
+    p_in = side_i / (side_i + side_j)
+    p_jn = 1.0 - p_in
+    if commit == 1:
+        a, c, e, f = uni + uni + unn, unj + unj + unj, uni + uni + uni, unj + unj + unn
+    elif commit == 2:
+        a, c, e, f = uni + uni + uni, unj + unj + unj, uni + uni + uni, unj + unj + unj
+    else:
+        a, c, e, f = uni + uni + unn, unj + unj + unn, uni + uni + unn, unj + unj + unn
+    return float(_vote(rule, clout, (p_in * a + p_jn * c) - (p_in * e + p_jn * f)))
+
+
+@_jit()
 def _third_parties(  # pragma: no cover - compiled
     dist: Array, risk: Array, clout: Array, h: int, i: int, j: int, rule: int, commit: int, si: float, sj: float
 ) -> tuple[float, float]:
@@ -88,18 +113,7 @@ def _third_parties(  # pragma: no cover - compiled
         uni = _util(dist[m, i], rm)
         unj = _util(dist[m, j], rm)
         unn = _util(dist[m, m], rm)
-        lean = _vote(rule, clout[m], uni - unj)
-        side_i = base_i + lean if lean > 0.0 else base_i
-        side_j = base_j - lean if lean < 0.0 else base_j
-        p_in = side_i / (side_i + side_j)
-        p_jn = 1.0 - p_in
-        if commit == 1:
-            a, c, e, f = uni + uni + unn, unj + unj + unj, uni + uni + uni, unj + unj + unn
-        elif commit == 2:
-            a, c, e, f = uni + uni + uni, unj + unj + unj, uni + uni + uni, unj + unj + unj
-        else:
-            a, c, e, f = uni + uni + unn, unj + unj + unn, uni + uni + unn, unj + unj + unn
-        v = _vote(rule, clout[m], (p_in * a + p_jn * c) - (p_in * e + p_jn * f))
+        v = _third_party_vote(rule, clout[m], commit, uni, unj, unn, base_i, base_j)
         if v > 0.0:
             si = si + v
         if v < 0.0:
@@ -197,18 +211,7 @@ def _best_row(  # pragma: no cover - compiled
             if m == i or m == j:  # noqa: PLR1714, SIM109 - numba
                 continue
             uni, unj, unn = u[m, i], u[m, j], u[m, m]
-            lean = _vote(rule, clout[m], uni - unj)
-            side_i = base_i + lean if lean > 0.0 else base_i
-            side_j = base_j - lean if lean < 0.0 else base_j
-            p_in = side_i / (side_i + side_j)
-            p_jn = 1.0 - p_in
-            if commit == 1:
-                w, x, y, z = uni + uni + unn, unj + unj + unj, uni + uni + uni, unj + unj + unn
-            elif commit == 2:
-                w, x, y, z = uni + uni + uni, unj + unj + unj, uni + uni + uni, unj + unj + unj
-            else:
-                w, x, y, z = uni + uni + unn, unj + unj + unn, uni + uni + unn, unj + unj + unn
-            v = _vote(rule, clout[m], (p_in * w + p_jn * x) - (p_in * y + p_jn * z))
+            v = _third_party_vote(rule, clout[m], commit, uni, unj, unn, base_i, base_j)
             if v > 0.0:
                 si = si + v
             if v < 0.0:
