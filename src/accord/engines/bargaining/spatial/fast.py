@@ -76,6 +76,22 @@ def _util(d: float, r: float) -> float:  # pragma: no cover - compiled
 
 
 @_jit()
+def _own_sides(own_i: float, own_j: float) -> tuple[float, float]:  # pragma: no cover - compiled
+    """The two sides' strengths from the contestants' own votes, each on the side it favours (from 1e-10)."""
+    si = 1e-10
+    sj = 1e-10
+    if own_i > 0.0:
+        si = si + own_i
+    if own_i < 0.0:
+        sj = sj - own_i
+    if own_j > 0.0:
+        si = si + own_j
+    if own_j < 0.0:
+        sj = sj - own_j
+    return si, sj
+
+
+@_jit()
 def _third_party_vote(  # pragma: no cover - compiled
     rule: int, clout: float, commit: int, uni: float, unj: float, unn: float, base_i: float, base_j: float
 ) -> float:
@@ -141,16 +157,7 @@ def _estimate_one(  # pragma: no cover - compiled
     h, k, i, j = hs[b], ks[b], is_[b], js[b]
     own_i = _vote(rule, clout[i], _util(dist[i, i], risk[h, i]) - _util(dist[i, j], risk[h, i]))
     own_j = _vote(rule, clout[j], _util(dist[j, i], risk[h, j]) - _util(dist[j, j], risk[h, j]))
-    si = 1e-10
-    sj = 1e-10
-    if own_i > 0.0:
-        si = si + own_i
-    if own_i < 0.0:
-        sj = sj - own_i
-    if own_j > 0.0:
-        si = si + own_j
-    if own_j < 0.0:
-        sj = sj - own_j
+    si, sj = _own_sides(own_i, own_j)
     si, sj = _third_parties(dist, risk, clout, h, i, j, rule, commit, si, sj)
     uki = _util(dist[k, i], risk[h, k])
     ukj = _util(dist[k, j], risk[h, k])
@@ -196,16 +203,7 @@ def _best_row(  # pragma: no cover - compiled
             continue
         own_i = _vote(rule, clout[i], u[i, i] - u[i, j])
         own_j = _vote(rule, clout[j], u[j, i] - u[j, j])
-        si = 1e-10
-        sj = 1e-10
-        if own_i > 0.0:
-            si = si + own_i
-        if own_i < 0.0:
-            sj = sj - own_i
-        if own_j > 0.0:
-            si = si + own_j
-        if own_j < 0.0:
-            sj = sj - own_j
+        si, sj = _own_sides(own_i, own_j)
         base_i, base_j = si, sj
         for m in range(n):
             if m == i or m == j:  # noqa: PLR1714, SIM109 - numba
