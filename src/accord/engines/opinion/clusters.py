@@ -1,4 +1,4 @@
-"""Opinion groups the way Pol.is finds them: ~100 base clusters, then k-means over them, k by silhouette.
+"""Opinion groups the way Pol.is finds them: ~100 base clusters, k by silhouette, then the groups.
 
 Following Pol.is's math component (Small et al. 2021; ``clusters.clj`` and
 ``conversation.clj``):
@@ -11,13 +11,6 @@ Following Pol.is's math component (Small et al. 2021; ``clusters.clj`` and
   conversation update passes the group limit under a key (``:cluster-iters``)
   that its ``kmeans`` does not read, so its groups run under that function's
   own default of 20 steps (``conversation.clj``, ``clusters.clj``);
-* Pol.is seeds every update with the clusters of the previous one, so its live
-  clusters are the end of a long chain of refinements; a single run from the
-  first distinct points often stops in a poor local optimum instead. accord
-  therefore also runs k-means from ``n_init`` k-means++ starts drawn from a
-  fixed seed and keeps the run with the least (weighted) within-cluster sum of
-  squares, Pol.is's own start included: the same objective, better minimised,
-  and still the same answer on every run;
 * participants who pass the filter are grouped into ``base_k`` = 100 base
   clusters of their projected positions;
 * the base-cluster centres, weighted by their sizes, are grouped again by
@@ -25,16 +18,35 @@ Following Pol.is's math component (Small et al. 2021; ``clusters.clj`` and
   with the best silhouette (over base clusters; a singleton scores 0) wins,
   the larger k on a tie.
 
-Pol.is also holds a new k back until it has won ``group-k-buffer`` updates in
-a row and seeds each update with the previous clusters. Both make the groups
-depend on the order in which votes arrived, so the same votes could give
-different groups; accord computes every run from scratch on the final votes
-(on a first update Pol.is's smoother adopts the winning k at once), which is
-what makes an incremental update equal a run from scratch.
+Where accord departs from Pol.is, and why. Pol.is seeds every update with the
+clusters of the previous one, holds a new k back until it has won
+``group-k-buffer`` updates in a row, and keeps the groups of base clusters:
+its live groups are the end of a long chain of refinements that depends on
+the order in which votes arrived. From the final votes alone, one base
+clustering is one draw from a flat landscape of near-equal optima, and both
+the k chosen and the groups swing with it (over five seeds, the adjusted Rand
+index against Pol.is's exported groups moved by up to 0.23 on a
+conversation). accord therefore
+
+* scores each k by its silhouette *averaged* over ``base_runs`` base
+  clusterings (Pol.is's own start and seeded k-means++ starts; Arthur and
+  Vassilvitskii 2007), each grouped from Pol.is's start and ``group_inits``
+  k-means++ starts (least weighted within-cluster sum of squares kept);
+* for the chosen k, returns the least-inertia k-means partition of the
+  participants themselves, started from every base clustering's groups and
+  from ``participant_inits`` k-means++ starts, each run to a fixed point:
+  the objective Pol.is's k-means pursues, minimised over the participants
+  rather than left at a base-cluster boundary.
+
+Every start comes from a fixed seed, so the same votes give the same groups on
+every run, and an incremental update equals a run from scratch (on a first
+update Pol.is's smoother, too, adopts the winning k at once).
 """
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,12 +59,21 @@ MAX_ITER = 100
 #: Step limit for the groups over base clusters: the default of Pol.is's ``kmeans``, which is what its groups get.
 GROUP_ITER = 20
 TOL = 0.01
-#: k-means++ starts tried besides Pol.is's own, for base clusters and for groups.
-BASE_INITS = 2
+#: Fewest and most base clusterings whose silhouettes are averaged to choose k (Pol.is's own start first, then
+#: seeded k-means++ starts): runs are added until one k is clearly best (:func:`clear_winner`).
+BASE_RUNS = (3, 16)
+#: k-means++ starts tried besides Pol.is's own for the groups over base clusters.
 GROUP_INITS = 10
-#: Above this many clustered participants, base clusters try one k-means++ start besides Pol.is's own:
+#: k-means++ starts tried besides the base-level groups for the groups over the participants.
+PARTICIPANT_INITS = 10
+#: Step limit and centre tolerance of the participant-level runs: run to a fixed point.
+REFINE_ITER = 300
+REFINE_TOL = 1e-12
+#: Above this many clustered participants one base clustering and the base-level groups alone are used:
 #: with thousands of points per base cluster the runs differ little, and each costs seconds.
 MANY = 100_000
+#: Largest points x centres x runs stepped together as one array by :func:`kmeans_many`.
+BATCH_LIMIT = 2_000_000
 SEED = 0
 
 
@@ -89,42 +110,96 @@ def _same(a: np.ndarray, b: np.ndarray, tol: float) -> bool:
     return bool(np.all(np.sqrt(((sa - sb) ** 2).sum(axis=1)) < tol))
 
 
-def kmeans_plus_plus(points: np.ndarray, k: int, weights: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """k-means++ starting centres (Arthur and Vassilvitskii 2007), weighted, from a seeded generator."""
+def kmeans_plus_plus(
+    points: np.ndarray, k: int, weights: np.ndarray, rng: np.random.Generator, count: int = 1
+) -> list[np.ndarray]:
+    """``count`` weighted k-means++ starts (Arthur and Vassilvitskii 2007), drawn together from ``rng``.
+
+    A start has fewer than k centres when the points run out of distinct positions.
+    """
     n = points.shape[0]
-    chosen = [int(rng.choice(n, p=weights / weights.sum()))]
-    nearest = ((points - points[chosen[0]]) ** 2).sum(axis=1)
+    picks = [rng.choice(n, size=count, p=weights / weights.sum())]
+    nearest = ((points[None, :, :] - points[picks[0]][:, None, :]) ** 2).sum(axis=2)
+    short = np.zeros(count, dtype=bool)
     for _ in range(1, k):
-        mass = weights * nearest
-        total = mass.sum()
-        if total <= 0:
-            break
-        pick = int(min(np.searchsorted(np.cumsum(mass), rng.random() * total, side="right"), n - 1))
-        chosen.append(pick)
-        nearest = np.minimum(nearest, ((points - points[pick]) ** 2).sum(axis=1))
-    return points[chosen].copy()
+        cumulative = np.cumsum(weights * nearest, axis=1)
+        total = cumulative[:, -1]
+        short |= total <= 0
+        pick = np.minimum((cumulative <= (rng.random(count) * total)[:, None]).sum(axis=1), n - 1)
+        picks.append(np.where(short, -1, pick))
+        nearest = np.minimum(nearest, ((points[None, :, :] - points[pick][:, None, :]) ** 2).sum(axis=2))
+    chosen = np.stack(picks, axis=1)
+    return [points[row[row >= 0]].copy() for row in chosen]
 
 
-def best_kmeans(
+def least_inertia(runs: list[Clustering]) -> Clustering:
+    """The run with the least inertia; the earlier run on a tie (within rounding)."""
+    best = runs[0]
+    for found in runs[1:]:
+        if found.inertia < best.inertia - 1e-9 * abs(best.inertia):
+            best = found
+    return best
+
+
+def kmeans_many(
     points: np.ndarray,
-    k: int,
+    starts: list[np.ndarray],
     weights: np.ndarray | None = None,
-    n_init: int = 0,
-    seed: int = SEED,
     max_iter: int = MAX_ITER,
     tol: float = TOL,
-) -> Clustering:
-    """The least-inertia of Pol.is's k-means run and ``n_init`` runs from seeded k-means++ starts."""
-    best = kmeans(points, k, weights, max_iter=max_iter, tol=tol)
-    if n_init and points.shape[0] > k:
-        rng = np.random.default_rng([seed, k])
-        w = np.ones(points.shape[0]) if weights is None else np.asarray(weights, dtype=np.float64)
-        for _ in range(n_init):
-            start = kmeans_plus_plus(points, k, w, rng)
-            found = kmeans(points, k, weights, max_iter=max_iter, tol=tol, start=start)
-            if found.inertia < best.inertia:
-                best = found
-    return best
+) -> list[Clustering]:
+    """:func:`kmeans` from each start (any number of centres each), small runs stepped together.
+
+    Small problems (the groups over ~100 base clusters, the groups of a few
+    thousand participants) are dominated by per-step overhead, so their runs
+    advance as one array. A run stops once every centre moves less than
+    ``tol`` (for centres that keep their order, Pol.is's comparison of the
+    sorted centres); clusters left empty are dropped.
+    """
+    n, k = points.shape[0], max((s.shape[0] for s in starts), default=0)
+    if n * k * len(starts) > BATCH_LIMIT or n == 0 or k == 0:
+        return [kmeans(points, s.shape[0], weights, max_iter=max_iter, tol=tol, start=s) for s in starts]
+    w = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
+    dim = points.shape[1]
+    weighted = np.concatenate([w[:, None] * points, w[:, None], np.ones((n, 1))], axis=1)
+    runs = len(starts)
+    centers = np.zeros((runs, k, dim))
+    alive = np.zeros((runs, k), dtype=bool)
+    for r, start in enumerate(starts):
+        centers[r, : start.shape[0]] = start
+        alive[r, : start.shape[0]] = True
+    labels = np.zeros((runs, n), dtype=np.int64)
+    ids = np.arange(k)[None, :, None]
+    at = np.arange(runs)
+    for _ in range(max_iter + 1):
+        now, live = centers[at], alive[at]
+        gap = np.where(live[:, None, :], 0.0, np.inf)
+        for d in range(dim):
+            step = points[None, :, None, d] - now[:, None, :, d]
+            gap = gap + step * step
+        found = gap.argmin(axis=2)
+        sums = (found[:, None, :] == ids).astype(np.float64) @ weighted
+        keep = live & (sums[:, :, dim + 1] > 0)
+        mass = np.where(keep, sums[:, :, dim], 1.0)[:, :, None]
+        new = np.where(keep[:, :, None], sums[:, :, :dim] / mass, now)
+        moved = ((new - now) ** 2).sum(axis=2)
+        done = (keep == live).all(axis=1) & np.where(keep, moved < tol * tol, True).all(axis=1)
+        labels[at], centers[at], alive[at] = found, new, keep
+        at = at[~done]
+        if not len(at):
+            break
+    out = []
+    for r in range(runs):
+        live = np.flatnonzero(alive[r])
+        relabel = np.full(k, -1, dtype=np.int64)
+        relabel[live] = np.arange(len(live))
+        lab = relabel[labels[r]]
+        c = centers[r, live]
+        inertia = float(np.sum(w * ((points - c[lab]) ** 2).sum(axis=1)))
+        out.append(
+            Clustering(labels=lab, centers=c, weights=np.bincount(lab, weights=w, minlength=len(live)), inertia=inertia)
+        )
+    return out
 
 
 def kmeans(
@@ -179,17 +254,73 @@ def silhouette(distances: np.ndarray, labels: np.ndarray) -> float:
 
 @dataclass(frozen=True)
 class GroupClustering:
-    """Base clusters of the clustered participants and the groups over them."""
+    """Base clusterings of the clustered participants, the silhouettes of each k, and the groups."""
 
-    base: Clustering
+    bases: list[Clustering]
+    """The base clusterings (Pol.is's own start first) whose silhouettes were averaged."""
     groups: Clustering
+    """The groups, over the participants themselves."""
     silhouettes: dict[int, float]
-    """Silhouette of each k tried."""
+    """Silhouette of each k tried, averaged over the base clusterings."""
+
+    @property
+    def base(self) -> Clustering:
+        """The base clustering from Pol.is's own start."""
+        return self.bases[0]
 
     @property
     def participant_groups(self) -> np.ndarray:
-        """Group of each clustered participant (through its base cluster)."""
-        return np.asarray(self.groups.labels[self.base.labels])
+        """Group of each clustered participant."""
+        return np.asarray(self.groups.labels)
+
+
+def base_clusterings(positions: np.ndarray, base_k: int, seed: int, max_iter: int = MAX_ITER) -> Iterator[Clustering]:
+    """Pol.is's base clustering (from the first distinct points), then more from seeded k-means++ starts."""
+    yield kmeans(positions, base_k, max_iter=max_iter)
+    if positions.shape[0] <= base_k:
+        return
+    weights = np.ones(positions.shape[0])
+    for run in itertools.count(1):
+        (start,) = kmeans_plus_plus(positions, base_k, weights, np.random.default_rng([seed, base_k, run]))
+        yield kmeans(positions, base_k, max_iter=max_iter, start=start)
+
+
+def clear_winner(scores: dict[int, list[float]]) -> bool:
+    """Whether the k with the best mean silhouette beats every other by more than two standard errors.
+
+    The comparison is paired (the same base clusterings score every k); a
+    difference that does not vary across the runs is clear as it stands.
+    """
+    leader = max(scores, key=lambda k: (float(np.mean(scores[k])), k))
+    for k, values in scores.items():
+        if k == leader:
+            continue
+        gap = np.asarray(scores[leader]) - np.asarray(values)
+        spread = float(gap.std(ddof=1)) / np.sqrt(len(gap)) if len(gap) > 1 else np.inf
+        if spread > 0 and gap.mean() <= 2 * spread:
+            return False
+    return True
+
+
+def groups_over_base(
+    base: Clustering, candidates: list[int], n_init: int, seed: int, max_iter: int = GROUP_ITER
+) -> dict[int, Clustering]:
+    """For each k, the least-inertia weighted k-means of the base-cluster centres.
+
+    Runs start from Pol.is's start (the first distinct centres) and ``n_init`` k-means++ starts.
+    """
+    points, weights = base.centers, base.weights
+    rng = np.random.default_rng([seed, len(points)])
+    starts: list[np.ndarray] = []
+    owner: list[int] = []
+    for k in candidates:
+        these = [first_distinct(points, k)]
+        if len(points) > k:
+            these += kmeans_plus_plus(points, k, weights, rng, n_init)
+        starts += these
+        owner += [k] * len(these)
+    runs = kmeans_many(points, starts, weights, max_iter=max_iter)
+    return {k: least_inertia([run for run, o in zip(runs, owner, strict=True) if o == k]) for k in candidates}
 
 
 def group_clusters(
@@ -198,23 +329,56 @@ def group_clusters(
     max_k: int = MAX_K,
     max_iter: int = MAX_ITER,
     force_k: int | None = None,
-    base_inits: int = BASE_INITS,
+    base_runs: tuple[int, int] = BASE_RUNS,
     group_inits: int = GROUP_INITS,
     seed: int = SEED,
     group_iter: int = GROUP_ITER,
+    participant_inits: int = PARTICIPANT_INITS,
 ) -> GroupClustering:
-    """Base clusters, then groups with k chosen by silhouette (or ``force_k``)."""
-    inits = base_inits if positions.shape[0] <= MANY else min(base_inits, 1)
-    base = best_kmeans(positions, base_k, n_init=inits, seed=seed, max_iter=max_iter)
-    n_base = base.k
-    diff = base.centers[:, None, :] - base.centers[None, :, :]
-    distances = np.sqrt((diff**2).sum(axis=2))
-    top = min(max_k, 2 + n_base // 12)
-    candidates = [force_k] if force_k is not None else list(range(2, top + 1))
-    found: dict[int, Clustering] = {}
-    scores: dict[int, float] = {}
-    for k in candidates:
-        found[k] = best_kmeans(base.centers, k, base.weights, n_init=group_inits, seed=seed, max_iter=group_iter)
-        scores[k] = silhouette(distances, found[k].labels)
-    best = max(candidates, key=lambda k: (scores[k], k))
-    return GroupClustering(base=base, groups=found[best], silhouettes=scores)
+    """k by Pol.is's silhouette averaged over base clusterings (or ``force_k``), then the groups (module docstring)."""
+    many = positions.shape[0] > MANY
+    fewest, most = (1, 1) if many else base_runs
+    bases: list[Clustering] = []
+    over_bases: list[dict[int, Clustering]] = []
+    scores: dict[int, list[float]] = {}
+    for base in itertools.islice(base_clusterings(positions, base_k, seed, max_iter), most):
+        if not bases:
+            top = min(max_k, 2 + base.k // 12)
+            scores = {k: [] for k in ([force_k] if force_k is not None else range(2, top + 1))}
+        candidates = list(scores)
+        bases.append(base)
+        diff = base.centers[:, None, :] - base.centers[None, :, :]
+        distances = np.sqrt((diff**2).sum(axis=2))
+        found = groups_over_base(base, candidates, group_inits, seed, group_iter)
+        for k in candidates:
+            scores[k].append(silhouette(distances, found[k].labels))
+        over_bases.append(found)
+        if len(bases) >= fewest and clear_winner(scores):
+            break
+    silhouettes = {k: float(np.mean(v)) for k, v in scores.items()}
+    best = max(candidates, key=lambda k: (silhouettes[k], k))
+    starts = [found[best].centers for found in over_bases]
+    groups = participant_groups(positions, best, starts, 0 if many else participant_inits, seed)
+    return GroupClustering(bases=bases, groups=groups, silhouettes=silhouettes)
+
+
+def participant_groups(points: np.ndarray, k: int, starts: list[np.ndarray], n_init: int, seed: int) -> Clustering:
+    """The least-inertia k-means of the participants themselves from ``starts`` and ``n_init`` k-means++ starts.
+
+    Every run goes on to a fixed point (up to ``REFINE_ITER`` steps); a start
+    with fewer than k centres (a base-level group left empty) is skipped.
+    Groups are numbered in the order of their first member.
+    """
+    tried = [s for s in starts if s.shape[0] == k]
+    if points.shape[0] > k:
+        tried += kmeans_plus_plus(points, k, np.ones(points.shape[0]), np.random.default_rng([seed, k]), n_init)
+    best = least_inertia(
+        kmeans_many(points, tried or [first_distinct(points, k)], max_iter=REFINE_ITER, tol=REFINE_TOL)
+    )
+    _, first = np.unique(best.labels, return_index=True)
+    order = np.argsort(first, kind="stable")
+    relabel = np.empty(len(order), dtype=np.int64)
+    relabel[order] = np.arange(len(order))
+    return Clustering(
+        labels=relabel[best.labels], centers=best.centers[order], weights=best.weights[order], inertia=best.inertia
+    )

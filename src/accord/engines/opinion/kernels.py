@@ -95,10 +95,12 @@ def assign(points: np.ndarray, centers: np.ndarray) -> np.ndarray:
     # argmin over centres of |c|^2 - 2 p.c (|p|^2 is the same for every centre): one matrix product
     labels = np.empty(points.shape[0], dtype=np.int64)
     norms = (centers**2).sum(axis=1)
+    scaled = -2.0 * centers.T
     step = max(1, 2_000_000 // max(1, centers.shape[0]))
     for start in range(0, points.shape[0], step):
-        block = points[start : start + step]
-        labels[start : start + step] = np.argmin(norms[None, :] - 2.0 * (block @ centers.T), axis=1)
+        block = points[start : start + step] @ scaled
+        block += norms
+        labels[start : start + step] = np.argmin(block, axis=1)
     return labels
 
 

@@ -12,7 +12,8 @@ deliberation by mapping high dimensional opinion spaces"; the math component's
    sparsity-aware projection (:mod:`accord.engines.opinion.pca`). As in
    Pol.is, statements moderated out stay as columns of zeros: they carry no
    information but count in the projection's ``sqrt(n_statements / n_votes)``.
-3. **Groups**: 100 base clusters, then k = 2..5 by silhouette
+3. **Groups**: 100 base clusters, k = 2..5 by silhouette over them (averaged
+   over several base clusterings), then the groups over the participants
    (:mod:`accord.engines.opinion.clusters`). With fewer than 20 participants
    (a handful of parties) each participant is its own group.
 4. **Representative statements** per group, **consensus**, **group-informed
@@ -59,8 +60,10 @@ class OpinionOptions:
     """k-means step limit for base clusters (Pol.is's ``:base-iters``)."""
     group_iter: int = cl.GROUP_ITER
     """k-means step limit for groups (20: the default Pol.is's group clusterings actually run under)."""
-    base_inits: int = cl.BASE_INITS
+    base_runs: tuple[int, int] = cl.BASE_RUNS
+    """Fewest and most base clusterings whose silhouettes are averaged to choose k."""
     group_inits: int = cl.GROUP_INITS
+    participant_inits: int = cl.PARTICIPANT_INITS
     seed: int = cl.SEED
     count_moderated: bool = True
     """Count statements moderated out as Pol.is does (zeroed columns); False: as if they never existed."""
@@ -131,8 +134,9 @@ def run(matrix: VoteMatrix, options: OpinionOptions | None = None, progress: Pro
             max_iter=options.max_iter,
             group_iter=options.group_iter,
             force_k=options.force_k,
-            base_inits=options.base_inits,
+            base_runs=options.base_runs,
             group_inits=options.group_inits,
+            participant_inits=options.participant_inits,
             seed=options.seed,
         )
         groups = np.full(n_p, -1, dtype=np.int64)

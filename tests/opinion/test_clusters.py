@@ -1,0 +1,87 @@
+"""The clustering pieces accord adds to Pol.is's: batched runs, k-means++ starts, the k test, the participant groups."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from accord.engines.opinion import clusters as cl
+
+
+def blobs(seed: int = 0, sizes: tuple[int, ...] = (60, 40, 30)) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    centres = np.array([[0.0, 0.0], [6.0, 0.0], [3.0, 5.0]])
+    return np.concatenate([rng.normal(c, 0.6, size=(n, 2)) for c, n in zip(centres, sizes, strict=False)])
+
+
+def test_batched_runs_equal_one_by_one_runs() -> None:
+    """kmeans_many steps its runs together; each run ends where kmeans from the same start ends."""
+    points = blobs()
+    weights = np.random.default_rng(1).uniform(0.5, 2.0, len(points))
+    starts = [*cl.kmeans_plus_plus(points, 3, weights, np.random.default_rng(2), 6), cl.first_distinct(points, 2)]
+    together = cl.kmeans_many(points, starts, weights, max_iter=200, tol=1e-12)
+    for start, run in zip(starts, together, strict=True):
+        alone = cl.kmeans(points, start.shape[0], weights, max_iter=200, tol=1e-12, start=start)
+        assert run.labels.tolist() == alone.labels.tolist()
+        np.testing.assert_allclose(run.centers, alone.centers, atol=1e-12)
+        assert run.inertia == pytest.approx(alone.inertia)
+        np.testing.assert_allclose(run.weights, alone.weights)
+
+
+def test_batched_runs_drop_empty_clusters_and_respect_the_step_limit() -> None:
+    points = np.array([[0.0, 0.0], [0.1, 0.0], [5.0, 0.0], [5.1, 0.0]])
+    start = np.array([[0.0, 0.0], [5.0, 0.0], [100.0, 100.0]])  # the third centre attracts nobody
+    (run,) = cl.kmeans_many(points, [start])
+    assert run.k == 2 and run.labels.tolist() == [0, 0, 1, 1]
+    line = np.linspace(0.0, 1.0, 200)[:, None] ** 3
+    first = cl.first_distinct(line, 2)
+    (zero,) = cl.kmeans_many(line, [first], max_iter=0)
+    (many,) = cl.kmeans_many(line, [first], max_iter=100)
+    assert not np.allclose(zero.centers, many.centers)
+
+
+def test_kmeans_plus_plus_draws_distinct_seeded_starts() -> None:
+    points = blobs()
+    one = cl.kmeans_plus_plus(points, 3, np.ones(len(points)), np.random.default_rng(5), 4)
+    two = cl.kmeans_plus_plus(points, 3, np.ones(len(points)), np.random.default_rng(5), 4)
+    assert len(one) == 4 and all(s.shape == (3, 2) for s in one)
+    assert all(np.array_equal(a, b) for a, b in zip(one, two, strict=True))
+    assert all(len({tuple(row) for row in s}) == 3 for s in one)
+    # fewer distinct positions than k: the start is short rather than repeating a point
+    (short,) = cl.kmeans_plus_plus(
+        np.array([[0.0, 0.0], [0.0, 0.0], [1.0, 1.0]]), 3, np.ones(3), np.random.default_rng(0)
+    )
+    assert short.shape == (2, 2)
+
+
+def test_clear_winner_needs_a_paired_gap_of_two_standard_errors() -> None:
+    assert cl.clear_winner({2: [0.5, 0.52, 0.51], 3: [0.3, 0.31, 0.29]})
+    assert not cl.clear_winner({2: [0.40, 0.42, 0.39], 3: [0.41, 0.39, 0.40]})
+    assert cl.clear_winner({2: [0.4, 0.4], 3: [0.3, 0.3]})  # a gap that never varies is clear as it stands
+    assert not cl.clear_winner({2: [0.4], 3: [0.3]})  # one run says nothing about the spread
+    assert cl.clear_winner({4: [0.2]})  # a single candidate (a forced k)
+
+
+def test_groups_are_the_least_inertia_partition_numbered_by_first_member() -> None:
+    points = blobs()[::-1].copy()
+    found = cl.group_clusters(points, base_k=20, seed=3)
+    assert found.groups.k == 3
+    labels = found.participant_groups
+    firsts = [int(np.flatnonzero(labels == g)[0]) for g in range(3)]
+    assert firsts == sorted(firsts) and labels[0] == 0
+    best = min(
+        cl.kmeans(points, 3, start=s, max_iter=300, tol=1e-12).inertia
+        for s in cl.kmeans_plus_plus(points, 3, np.ones(len(points)), np.random.default_rng(9), 20)
+    )
+    assert found.groups.inertia <= best + 1e-9
+    assert set(found.silhouettes) == {2, 3}  # 20 base clusters allow k up to 2 + 20 // 12 = 3
+    assert 3 <= len(found.bases) <= cl.BASE_RUNS[1]
+
+
+def test_more_base_runs_are_drawn_only_while_k_is_unclear() -> None:
+    clear = cl.group_clusters(blobs(), base_k=20, seed=0)
+    assert max(clear.silhouettes, key=clear.silhouettes.__getitem__) == 3
+    noise = cl.group_clusters(np.random.default_rng(0).uniform(size=(300, 2)), base_k=40, seed=0)
+    assert cl.BASE_RUNS[0] <= len(clear.bases) < len(noise.bases) <= cl.BASE_RUNS[1]
+    capped = cl.group_clusters(blobs(), base_k=20, seed=0, base_runs=(1, 1))
+    assert len(capped.bases) == 1
