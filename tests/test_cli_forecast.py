@@ -99,7 +99,7 @@ def test_formats_are_detected(tmp_path: Path) -> None:
         (["--variant", "sanctions"], "no variant 'sanctions'", 1),
         (["--executor", "threads"], "expected 'local' or 'dask://HOST:PORT'", 1),
         (["--format", "xls"], "expected one of scenario, bdm, ktab, exchange", 2),
-        (["--runs", "-1"], "greater than or equal to 0", 2),
+        (["--runs", "-1"], "Invalid value for '--runs'", 2),
     ],
 )
 def test_errors_are_clear(args: list[str], message: str, code: int) -> None:
