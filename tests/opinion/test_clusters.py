@@ -70,10 +70,10 @@ def test_groups_are_the_least_inertia_partition_numbered_by_first_member() -> No
     firsts = [int(np.flatnonzero(labels == g)[0]) for g in range(3)]
     assert firsts == sorted(firsts) and labels[0] == 0
     best = min(
-        cl.kmeans(points, 3, start=s, max_iter=300, tol=1e-12).inertia
+        cl.kmeans(points, 3, start=s).inertia
         for s in cl.kmeans_plus_plus(points, 3, np.ones(len(points)), np.random.default_rng(9), 20)
     )
-    assert found.groups.inertia <= best + 1e-9
+    assert found.groups.inertia <= best * (1 + 1e-9)
     assert set(found.silhouettes) == {2, 3}  # 20 base clusters allow k up to 2 + 20 // 12 = 3
     assert 3 <= len(found.bases) <= cl.BASE_RUNS[1]
 
