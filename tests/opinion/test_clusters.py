@@ -6,6 +6,9 @@ import numpy as np
 import pytest
 
 from accord.engines.opinion import clusters as cl
+from accord.engines.opinion import run
+from accord.engines.opinion.pipeline import OpinionOptions, k_note
+from accord.engines.opinion.synthetic import planted
 
 
 def blobs(seed: int = 0, sizes: tuple[int, ...] = (60, 40, 30)) -> np.ndarray:
@@ -20,12 +23,12 @@ def test_batched_runs_equal_one_by_one_runs() -> None:
     weights = np.random.default_rng(1).uniform(0.5, 2.0, len(points))
     starts = [*cl.kmeans_plus_plus(points, 3, weights, np.random.default_rng(2), 6), cl.first_distinct(points, 2)]
     together = cl.kmeans_many(points, starts, weights, max_iter=200, tol=1e-12)
-    for start, run in zip(starts, together, strict=True):
+    for start, batched in zip(starts, together, strict=True):
         alone = cl.kmeans(points, start.shape[0], weights, max_iter=200, tol=1e-12, start=start)
-        assert run.labels.tolist() == alone.labels.tolist()
-        np.testing.assert_allclose(run.centers, alone.centers, atol=1e-12)
-        assert run.inertia == pytest.approx(alone.inertia)
-        np.testing.assert_allclose(run.weights, alone.weights)
+        assert batched.labels.tolist() == alone.labels.tolist()
+        np.testing.assert_allclose(batched.centers, alone.centers, atol=1e-12)
+        assert batched.inertia == pytest.approx(alone.inertia)
+        np.testing.assert_allclose(batched.weights, alone.weights)
 
 
 def test_batched_runs_drop_empty_clusters_and_respect_the_step_limit() -> None:
@@ -83,5 +86,17 @@ def test_more_base_runs_are_drawn_only_while_k_is_unclear() -> None:
     assert max(clear.silhouettes, key=clear.silhouettes.__getitem__) == 3
     noise = cl.group_clusters(np.random.default_rng(0).uniform(size=(300, 2)), base_k=40, seed=0)
     assert cl.BASE_RUNS[0] <= len(clear.bases) < len(noise.bases) <= cl.BASE_RUNS[1]
+    assert clear.clear is True
     capped = cl.group_clusters(blobs(), base_k=20, seed=0, base_runs=(1, 1))
-    assert len(capped.bases) == 1
+    assert len(capped.bases) == 1 and capped.clear is None
+    unsure = cl.group_clusters(np.random.default_rng(0).uniform(size=(300, 2)), base_k=40, seed=0, base_runs=(3, 4))
+    assert len(unsure.bases) == 4 and unsure.clear is False
+
+
+def test_the_result_says_how_k_was_chosen() -> None:
+    result = run(planted(600, 60, 25, n_groups=3, seed=3).matrix)
+    assert result.n_groups == 3
+    assert any(note.startswith("3 groups: best silhouette over base clusters (2: ") for note in result.notes)
+    unsure = cl.group_clusters(np.random.default_rng(0).uniform(size=(300, 2)), base_k=40, seed=0, base_runs=(3, 4))
+    assert k_note(unsure).endswith("so the number of groups is uncertain")
+    assert OpinionOptions().base_runs == cl.BASE_RUNS

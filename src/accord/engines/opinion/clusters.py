@@ -261,6 +261,8 @@ class GroupClustering:
     """The groups, over the participants themselves."""
     silhouettes: dict[int, float]
     """Silhouette of each k tried, averaged over the base clusterings."""
+    clear: bool | None = None
+    """Whether the chosen k beat every other clearly (:func:`clear_winner`); None after one base clustering."""
 
     @property
     def participant_groups(self) -> np.ndarray:
@@ -347,13 +349,14 @@ def group_clusters(
         for k in candidates:
             scores[k].append(silhouette(distances, found[k].labels))
         over_bases.append(found)
-        if len(bases) >= fewest and clear_winner(scores):
+        clear = clear_winner(scores) if len(bases) > 1 else None
+        if len(bases) >= fewest and clear is not False:
             break
     silhouettes = {k: float(np.mean(v)) for k, v in scores.items()}
     best = max(candidates, key=lambda k: (silhouettes[k], k))
     starts = [found[best].centers for found in over_bases]
     groups = participant_groups(positions, best, starts, 0 if many else participant_inits, seed)
-    return GroupClustering(bases=bases, groups=groups, silhouettes=silhouettes)
+    return GroupClustering(bases=bases, groups=groups, silhouettes=silhouettes, clear=clear)
 
 
 def participant_groups(points: np.ndarray, k: int, starts: list[np.ndarray], n_init: int, seed: int) -> Clustering:

@@ -142,6 +142,7 @@ def run(matrix: VoteMatrix, options: OpinionOptions | None = None, progress: Pro
         groups = np.full(n_p, -1, dtype=np.int64)
         groups[clustered] = found.participant_groups
         silhouettes = found.silhouettes
+        notes.append(k_note(found))
     n_groups = int(groups.max()) + 1 if n_p else 0
     report(2, 4, "representative statements")
     counts = group_counts(matrix.votes, groups, n_groups)
@@ -166,6 +167,19 @@ def run(matrix: VoteMatrix, options: OpinionOptions | None = None, progress: Pro
     )
     report(4, 4, "done")
     return result
+
+
+def k_note(found: cl.GroupClustering) -> str:
+    """How the number of groups was chosen, and whether another number came close."""
+    k = found.groups.k
+    scores = ", ".join(f"{j}: {v:.3f}" for j, v in sorted(found.silhouettes.items()))
+    runs = len(found.bases)
+    note = (
+        f"{k} groups: best silhouette over base clusters ({scores}), mean of {runs} base clustering{'s' * (runs > 1)}"
+    )
+    if found.clear is False:
+        note += "; another k is within two standard errors, so the number of groups is uncertain"
+    return note
 
 
 def update(state: OpinionResult, new_votes: VoteMatrix, progress: Progress | None = None) -> OpinionResult:
