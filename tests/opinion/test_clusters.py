@@ -100,3 +100,18 @@ def test_the_result_says_how_k_was_chosen() -> None:
     unsure = cl.group_clusters(np.random.default_rng(0).uniform(size=(300, 2)), base_k=40, seed=0, base_runs=(3, 4))
     assert k_note(unsure).endswith("so the number of groups is uncertain")
     assert OpinionOptions().base_runs == cl.BASE_RUNS
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"base_runs": (4, 2)}, "fewest <= most (found (4, 2))"),
+        ({"base_runs": (0, 2)}, "base_runs[0] must be at least 1 (found 0)"),
+        ({"max_k": 1}, "max_k must be at least 2 (found 1)"),
+        ({"force_k": 1, "group_inits": -1}, "group_inits must be at least 0 (found -1); force_k must be at least 2"),
+    ],
+)
+def test_bad_options_are_refused_with_the_field_named(options: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError, match="OpinionOptions: ") as caught:
+        OpinionOptions(**options)  # type: ignore[arg-type]
+    assert message in str(caught.value)

@@ -69,6 +69,28 @@ class OpinionOptions:
     """Count statements moderated out as Pol.is does (zeroed columns); False: as if they never existed."""
     force_k: int | None = None
 
+    def __post_init__(self) -> None:
+        fewest, most = self.base_runs
+        problems = [
+            f"{name} must be at least {least} (found {value})"
+            for name, value, least in (
+                ("min_votes", self.min_votes, 1),
+                ("base_k", self.base_k, 2),
+                ("max_k", self.max_k, 2),
+                ("max_iter", self.max_iter, 0),
+                ("group_iter", self.group_iter, 0),
+                ("group_inits", self.group_inits, 0),
+                ("participant_inits", self.participant_inits, 0),
+                ("base_runs[0]", fewest, 1),
+                ("force_k", self.force_k if self.force_k is not None else 2, 2),
+            )
+            if value < least
+        ]
+        if most < fewest:
+            problems.append(f"base_runs must be (fewest, most) with fewest <= most (found {self.base_runs})")
+        if problems:
+            raise ValueError("OpinionOptions: " + "; ".join(problems))
+
 
 @dataclass(frozen=True, eq=False)
 class OpinionResult:
