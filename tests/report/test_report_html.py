@@ -408,3 +408,26 @@ def test_default_scenario_report_shows_variant_bands_and_outcomes(default_report
     assert "model run: expected-utility, 500 runs, seed 2019" in part
     for model in ("expected-utility", "spatial"):
         assert f'id="chart-trajectory-{model}"' in part
+
+
+def test_forecast_section_shows_what_moves_each_forecast_most(html: str) -> None:
+    part = _section(html, "forecast")
+    troops = part[part.index('id="forecast-troops"') : part.index('id="forecast-sanctuaries"')]
+    assert '<details class="levers"><summary>What moves these forecasts most</summary>' in troops
+    rows = re.findall(
+        r'<tr class="lever model-(?P<model>[a-z-]+)"><td>[a-z-]+</td><td>(?P<input>.*?)</td>'
+        r'<td class="n num">(?P<base>[-\d.]+) \[(?P<low>[-\d.]+)–(?P<high>[-\d.]+)\]</td>'
+        r'<td class="n num">(?P<at_low>[-+−\d.]+) / (?P<at_high>[-+−\d.]+)</td></tr>',
+        troops,
+    )
+    models = [r[0] for r in rows]
+    assert "compromise" in models and "expected-utility" in models
+    assert all(models.count(m) <= 3 for m in set(models))  # at most three inputs per model
+    assert "spatial" not in models  # levers come with the banded models only
+    for model, what, base, low, high, _, _ in rows:
+        assert float(low) <= float(base) <= float(high), (model, what)
+    # the compromise is a weighted mean: moving a party's position down never moves it up
+    positions = [r for r in rows if r[0] == "compromise" and "· position" in r[1]]
+    assert positions
+    for *_, at_low, at_high in positions:
+        assert float(at_low.replace("−", "-")) <= 0 <= float(at_high.replace("−", "-"))

@@ -99,7 +99,7 @@ def _forecast(scenario: Scenario, runs: int, seed: int, *, show_progress: bool) 
 
     with MonteCarloBar(runs * (1 + len(scenario.variants)), show_progress and runs > 0) as progress:
         try:
-            return forecast_scenario(scenario, runs=runs, seed=seed, progress=progress, levers=False)
+            return forecast_scenario(scenario, runs=runs, seed=seed, progress=progress)
         except AccordError as error:
             return error
 

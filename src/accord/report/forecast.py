@@ -2,8 +2,9 @@
 
 Per issue: each model's forecast with its 80% Monte Carlo band, each variant's
 forecast with its shift from the base (and the band of the shift, over paired
-runs), the recorded outcomes with each model's error, and a chart of all of it
-on the issue's scale. Then the round-by-round trajectories of the expected-utility
+runs), the recorded outcomes with each model's error, the inputs that move each
+model's forecast most (one at a time, to the ends of their recorded ranges), and
+a chart of all of it on the issue's scale. Then the round-by-round trajectories of the expected-utility
 and spatial models. Models that gave no forecast are listed with the reason;
 models that ran without a band (those with no batch path: one run at a time
 would make the report slow) say so. Every band cites its run ("model run:
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from markupsafe import Markup
 
-from accord.engines.bargaining.compare import Hindsight
+from accord.engines.bargaining.compare import Hindsight, top_levers
 from accord.engines.bargaining.montecarlo import Band
 from accord.engines.bargaining.scenario_forecast import ScenarioForecast, forecast_scenario
 from accord.engines.bargaining.settings import REPORT_RUNS, REPORT_SEED
@@ -79,6 +80,24 @@ class OutcomeRow:
 
 
 @dataclass(frozen=True)
+class LeverRow:
+    """An input that moves one model's forecast of an issue: moved alone to each end of its recorded range."""
+
+    model: str
+    actor: str
+    """The party's name."""
+    issue: str
+    """The name of the issue the input belongs to (a capability counts on every issue)."""
+    kind: str
+    base: float
+    low: float
+    high: float
+    at_low: float
+    """The forecast's change with the input at ``low``."""
+    at_high: float
+
+
+@dataclass(frozen=True)
 class IssueForecast:
     """Everything the section shows for one issue."""
 
@@ -89,6 +108,12 @@ class IssueForecast:
     rows: list[ModelRow]
     outcomes: list[OutcomeRow]
     chart: Chart
+    levers: list[LeverRow] = field(default_factory=list)
+    """The top inputs of each model (up to :data:`LEVERS_SHOWN`), largest move first."""
+
+
+#: Inputs shown per model and issue.
+LEVERS_SHOWN = 3
 
 
 @dataclass(frozen=True)
@@ -116,13 +141,13 @@ class ForecastSection:
 def report_forecast(
     scenario: Scenario, runs: int = REPORT_RUNS, seed: int = REPORT_SEED
 ) -> ScenarioForecast | AccordError:
-    """The forecast the report shows when none is given: every model, every variant, ``runs`` runs.
+    """The forecast the report shows when none is given: every model, every variant, ``runs`` runs, levers.
 
     An :class:`AccordError` (say, a party without a capability) is returned, not
     raised, so that the rest of the report still renders and the section says why.
     """
     try:
-        return forecast_scenario(scenario, runs=runs, seed=seed, levers=False)
+        return forecast_scenario(scenario, runs=runs, seed=seed)
     except AccordError as error:
         return error
 
@@ -202,7 +227,28 @@ def _issue(forecast: ScenarioForecast, scenario: Scenario, j: int) -> IssueForec
         rows,
         outcomes,
         _issue_chart(forecast, scenario, j, rows, outcomes),
+        _levers(forecast, scenario, j),
     )
+
+
+def _levers(forecast: ScenarioForecast, scenario: Scenario, j: int) -> list[LeverRow]:
+    actors = {a.id: a.name for a in scenario.actors}
+    issues = {i.id: i.name for i in scenario.issues}
+    return [
+        LeverRow(
+            model,
+            actors.get(lv.actor, lv.actor),
+            issues.get(lv.issue, lv.issue),
+            lv.kind,
+            lv.base,
+            lv.low,
+            lv.high,
+            float(lv.at_low[j]),
+            float(lv.at_high[j]),
+        )
+        for model, found in forecast.levers.items()
+        for lv in top_levers(found, j, LEVERS_SHOWN)
+    ]
 
 
 def _outcome(h: Hindsight, forecast: ScenarioForecast) -> OutcomeRow:
