@@ -197,7 +197,8 @@ def k_note(found: cl.GroupClustering) -> str:
     scores = ", ".join(f"{j}: {v:.3f}" for j, v in sorted(found.silhouettes.items()))
     runs = len(found.bases)
     note = (
-        f"{k} groups: best silhouette over base clusters ({scores}), mean of {runs} base clustering{'s' * (runs > 1)}"
+        f"{k} group{'s' * (k != 1)}: best silhouette over base clusters ({scores}), "
+        f"mean of {runs} base clustering{'s' * (runs != 1)}"
     )
     if found.clear is False:
         note += "; another k is within two standard errors, so the number of groups is uncertain"
