@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -389,8 +390,8 @@ def test_capabilities_that_differ_by_issue_fit_each_issue_on_its_own() -> None:
 @pytest.mark.parametrize(
     ("problem", "message"),
     [
-        (BargainingProblem.build(["a", "b", "c"], [[1.0], [5.0], [9.0]], [[0.5], [0.0], [0.5]], [1, 1, 1]),
-         "no salience"),
+        (BargainingProblem.build(["a", "b", "c"], [[1.0], [5.0], [9.0]], [[0.0], [0.0], [0.0]], [1, 1, 1]),
+         "no actor has any salience"),
         (BargainingProblem.build(["a", "b", "c"], [[1.0], [5.0], [9.0]], [[0.5], [0.5], [0.5]], [1, 0, 1]),
          "positive capabilities"),
     ],
@@ -486,3 +487,22 @@ def test_numba_backend_without_numba_is_a_clear_error(monkeypatch: pytest.Monkey
     with pytest.raises(ModelInputError, match="numba is not installed"):
         SpatialModel(backend="numba").fit(small_problem())
     assert SpatialModel(backend="auto").fit(small_problem()).forecast_.rounds  # falls back to numpy
+
+
+@pytest.mark.parametrize("backend", ["numpy", "numba"])
+def test_an_actor_without_salience_is_the_limit_of_a_vanishing_salience(backend: str) -> None:
+    """KTAB divides by zero for such an actor; accord takes the limit, so 0 gives what 1e-9 gives."""
+
+    def problem(salience: float) -> BargainingProblem:
+        return BargainingProblem.build(
+            ["a", "b", "c", "d"], [[10.0], [40.0], [80.0], [60.0]], [[0.8], [0.5], [0.6], [salience]], [1, 2, 1.5, 1]
+        )
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no 0/0 anywhere
+        none = SpatialModel(backend=backend).fit(problem(0.0)).forecast_
+    tiny = SpatialModel(backend=backend).fit(problem(1e-9)).forecast_
+    np.testing.assert_allclose(none.values, tiny.values, rtol=1e-12)
+    assert none.final_positions is not None and tiny.final_positions is not None
+    np.testing.assert_allclose(none.final_positions, tiny.final_positions, rtol=1e-12)
+    assert none.final_positions[3, 0] == 60.0  # it never resists, but nobody needs to move it

@@ -84,7 +84,11 @@ def weighted_distance(ideals: Array, positions: Array, salience: Array) -> Array
 
     KTAB's ``bvDiff``: the root of sum_k (s_ik (x_ik - y_jk))^2 / sum_k s_ik^2, which
     is 0 at the ideal and 1 at the far corner of the unit cube along i's concerns.
+    For an actor with no salience at all (where KTAB divides 0 by 0) the weights
+    are equal: the limit of a vanishing salience spread evenly, which on one issue
+    is the limit of any vanishing salience (the distance does not depend on its size).
     """
+    salience = np.where((np.sum(salience, axis=1) > 0)[:, None], salience, 1.0)
     diff = ideals[:, None, :] - positions[None, :, :]
     weighted = diff * salience[:, None, :]
     total = np.sum(salience * salience, axis=1)

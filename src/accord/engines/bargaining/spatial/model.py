@@ -181,11 +181,8 @@ def unit_inputs(problem: BargainingProblem) -> tuple[Array, Array, Array]:
     positions = (problem.positions - problem.low) / (problem.high - problem.low)
     salience = problem.salience.astype(np.float64, copy=True)
     totals = salience.sum(axis=1)
-    if (totals <= 0).any():
-        actor = problem.actors[int(np.argmax(totals <= 0))]
-        raise ModelInputError(
-            f"actor {actor}{where} has no salience on any issue; the spatial model needs some salience per actor"
-        )
+    if not (totals > 0).any():
+        raise ModelInputError(f"no actor{where} has any salience; the spatial model needs someone who cares")
     if totals.max() > 1.0:
         salience = salience / totals.max()
     capability = problem.capability[:, 0].astype(np.float64, copy=True)
