@@ -165,3 +165,30 @@ def test_every_experimental_model_stays_on_the_scale() -> None:
     stacked = Stacked().fit(CASES, {})
     assert sum(stacked.params().values()) == pytest.approx(1.0)
     assert min(stacked.params().values()) >= -1e-12
+
+
+def test_gain_over_the_baseline_is_paired_and_resamples_whole_proposals() -> None:
+    outcomes = np.array([c.outcome for c in CASES])
+    baseline = bt.Score("compromise", "published", 1.0, len(CASES), outcomes + 2.0)  # 2 off everywhere
+    better = bt.Score("better", "published", 0.0, len(CASES), outcomes.copy())  # exact everywhere
+    mixed = bt.Score("mixed", "published", 1.0, len(CASES), np.where(np.arange(len(CASES)) < 4, outcomes, np.nan))
+    resampled = bt.proposal_resamples(CASES, resamples=500, seed=1)
+    assert resampled.shape == (500, 5) and (resampled.sum(axis=1) == 5).all()  # 5 proposals, 5 draws each
+    assert bt.gain(better, baseline, CASES, resampled) == (-2.0, -2.0, -2.0)
+    # only the issues both forecast count: the first four, two proposals
+    point, low, high = bt.gain(mixed, baseline, CASES, resampled) or (np.nan, np.nan, np.nan)
+    assert point == -2.0 and low == high == -2.0
+    uneven = bt.Score("uneven", "published", 0.0, len(CASES), outcomes + np.where(np.arange(10) % 2, 4.0, 0.0))
+    point, low, high = bt.gain(uneven, baseline, CASES, resampled) or (np.nan, np.nan, np.nan)
+    assert low <= point <= high and point == pytest.approx(0.0)
+    nothing = bt.Score("nothing", "published", None, 0, np.full(len(CASES), np.nan))
+    assert bt.gain(nothing, baseline, CASES, resampled) is None
+
+
+def test_backtest_reports_each_models_gain_with_its_interval(shared: Callable[[str], Path]) -> None:
+    """The interval docs/backtesting.md quotes for the salience power (capability none) comes from the command."""
+    result = backtest(read_deu(shared(DEV)).cases(), models=["compromise"], experimental=["compromise-salience-power"])
+    assert result.scores["compromise"].gain is None
+    point, low, high = result.scores["compromise-salience-power"].gain or (np.nan, np.nan, np.nan)
+    assert (round(point, 2), round(low, 2), round(high, 2)) == (-0.89, -1.85, 0.06)
+    assert result.to_dict()["models"]["compromise-salience-power"]["gain"]["low"] == low

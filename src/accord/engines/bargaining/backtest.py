@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import import_module
 from typing import Any, ClassVar, Protocol, Self
 
@@ -38,6 +38,9 @@ EXPERIMENTAL: dict[str, str] = {
 
 #: The reference every MAE is set beside.
 BASELINE = "compromise"
+#: The bootstrap of each model's gain over the baseline: resamples of whole proposals, and their seed.
+RESAMPLES = 2000
+GAIN_SEED = 0
 
 Progress = Callable[[str, int, int], None]
 """``progress(label, done, total)``: called as cases are forecast."""
@@ -97,9 +100,13 @@ class Score:
     notes: tuple[str, ...] = ()
     params: Mapping[str, tuple[float, float, float]] = field(default_factory=dict)
     """Experimental models: each fitted parameter's (median, min, max) over the held-out folds."""
+    gain: tuple[float, float, float] | None = None
+    """MAE minus the baseline's over the issues both forecast, with the 90% bootstrap interval (:func:`gain`)."""
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"mae": self.mae, "n_issues": self.n_issues, "kind": self.kind, "notes": list(self.notes)}
+        if self.gain is not None:
+            out["gain"] = {"value": self.gain[0], "low": self.gain[1], "high": self.gain[2]}
         if self.params:
             out["params"] = {k: {"median": v[0], "min": v[1], "max": v[2]} for k, v in self.params.items()}
         return out
@@ -156,8 +163,45 @@ def backtest(
     for name in EXPERIMENTAL if experimental is None else experimental:
         scores[name] = _experimental(name, kept, base, progress)
     outcomes = _outcomes(kept)
+    if BASELINE in scores and kept:
+        resampled = proposal_resamples(kept)
+        scores = {
+            name: score if name == BASELINE else replace(score, gain=gain(score, scores[BASELINE], kept, resampled))
+            for name, score in scores.items()
+        }
     baselines = {n: mean_absolute_error(f, outcomes) for n, f in reference_forecasts(kept).items()}
     return BacktestResult(kept, scores, len(cases) - len(kept), min_actors, baselines)
+
+
+def proposal_resamples(cases: Sequence[Case], resamples: int = RESAMPLES, seed: int = GAIN_SEED) -> Array:
+    """(resamples, proposals): how often each proposal is drawn in each bootstrap resample of the proposals."""
+    n = len({c.group for c in cases})
+    draws = np.random.default_rng(seed).integers(0, n, size=(resamples, n))
+    counts: Array = np.zeros((resamples, n))
+    np.add.at(counts, (np.arange(resamples)[:, None], draws), 1.0)
+    return counts
+
+
+def gain(score: Score, baseline: Score, cases: Sequence[Case], resampled: Array) -> tuple[float, float, float] | None:
+    """``score``'s MAE minus ``baseline``'s over the issues both forecast, and its 90% interval.
+
+    The interval is the 5th to 95th percentile over bootstrap resamples of whole
+    proposals (issues of one proposal are not independent), paired: every model
+    is resampled with the same draws. None when the two share no issue.
+    """
+    outcomes = _outcomes(cases)
+    diff = np.abs(score.forecasts - outcomes) - np.abs(baseline.forecasts - outcomes)
+    valid = np.isfinite(diff)
+    if not valid.any():
+        return None
+    groups = sorted({c.group for c in cases})
+    where = np.array([groups.index(c.group) for c in cases])
+    sums = np.bincount(where[valid], weights=diff[valid], minlength=len(groups))
+    counts = np.bincount(where[valid], minlength=len(groups)).astype(np.float64)
+    drawn = resampled @ counts
+    gains = np.divide(resampled @ sums, drawn, out=np.full(len(drawn), np.nan), where=drawn > 0)
+    low, high = np.nanpercentile(gains, [5.0, 95.0])
+    return float(sums.sum() / counts.sum()), float(low), float(high)
 
 
 def mean_absolute_error(forecasts: Array, outcomes: Array) -> tuple[float | None, int]:
