@@ -100,6 +100,8 @@ def test_the_result_says_how_k_was_chosen() -> None:
     unsure = cl.group_clusters(np.random.default_rng(0).uniform(size=(300, 2)), base_k=40, seed=0, base_runs=(3, 4))
     assert k_note(unsure).endswith("so the number of groups is uncertain")
     assert OpinionOptions().base_runs == cl.BASE_RUNS
+    forced = run(planted(600, 60, 25, n_groups=3, seed=3).matrix, OpinionOptions(force_k=2))
+    assert forced.n_groups == 2 and "2 groups: k set by force_k" in forced.notes
 
 
 @pytest.mark.parametrize(

@@ -164,7 +164,7 @@ def run(matrix: VoteMatrix, options: OpinionOptions | None = None, progress: Pro
         groups = np.full(n_p, -1, dtype=np.int64)
         groups[clustered] = found.participant_groups
         silhouettes = found.silhouettes
-        notes.append(k_note(found))
+        notes.append(k_note(found) if options.force_k is None else f"{found.groups.k} groups: k set by force_k")
     n_groups = int(groups.max()) + 1 if n_p else 0
     report(2, 4, "representative statements")
     counts = group_counts(matrix.votes, groups, n_groups)
