@@ -4,8 +4,8 @@ Per issue: each model's forecast with its 80% Monte Carlo band, each variant's
 forecast with its shift from the base (and the band of the shift, over paired
 runs), the recorded outcomes with each model's error, the inputs that move each
 model's forecast most (one at a time, to the ends of their recorded ranges), and
-a chart of all of it on the issue's scale. Then the round-by-round trajectories of the expected-utility
-and spatial models. Models that gave no forecast are listed with the reason;
+a chart of all of it on the issue's scale. Then the round-by-round trajectories
+of the expected-utility and spatial models. Models that gave no forecast are listed with the reason;
 models that ran without a band (those with no batch path: one run at a time
 would make the report slow) say so. Every band cites its run ("model run:
 compromise, 500 runs, seed 2019"); outcomes cite their sources.
