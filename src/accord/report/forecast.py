@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from markupsafe import Markup
 
-from accord.engines.bargaining.compare import Hindsight, top_levers
+from accord.engines.bargaining.compare import Hindsight, Lever, top_levers
 from accord.engines.bargaining.montecarlo import Band
 from accord.engines.bargaining.scenario_forecast import ScenarioForecast, forecast_scenario
 from accord.engines.bargaining.settings import REPORT_RUNS, REPORT_SEED
@@ -81,19 +81,16 @@ class OutcomeRow:
 
 @dataclass(frozen=True)
 class LeverRow:
-    """An input that moves one model's forecast of an issue: moved alone to each end of its recorded range."""
+    """A :class:`~accord.engines.bargaining.compare.Lever` of one model, seen from one issue."""
 
     model: str
+    lever: Lever
     actor: str
     """The party's name."""
     issue: str
-    """The name of the issue the input belongs to (a capability counts on every issue)."""
-    kind: str
-    base: float
-    low: float
-    high: float
+    """The name of the issue the input belongs to."""
     at_low: float
-    """The forecast's change with the input at ``low``."""
+    """This issue's forecast change with the input at the low end of its range."""
     at_high: float
 
 
@@ -237,12 +234,9 @@ def _levers(forecast: ScenarioForecast, scenario: Scenario, j: int) -> list[Leve
     return [
         LeverRow(
             model,
+            lv,
             actors.get(lv.actor, lv.actor),
             issues.get(lv.issue, lv.issue),
-            lv.kind,
-            lv.base,
-            lv.low,
-            lv.high,
             float(lv.at_low[j]),
             float(lv.at_high[j]),
         )
