@@ -27,6 +27,7 @@ from pathlib import Path
 
 from accord.engines.bargaining.problem import BargainingProblem
 from accord.errors import InputError, Problem
+from accord.io.cells import finite_float
 from accord.io.yaml_source import read_text
 
 COLUMNS = ("Actor", "Capability", "Position", "Salience")
@@ -177,11 +178,8 @@ def _row(
     numbers: dict[str, float] = {}
     for column in COLUMNS[1:]:
         text = fields[columns[column.lower()][0]]
-        try:
-            value = float(text)
-        except ValueError:
-            value = math.nan
-        if not math.isfinite(value):
+        value = finite_float(text)
+        if value is None:
             problems.append(
                 Problem(
                     "not a number", loc=(column,), found=repr(text), expected="a finite number", file=file, line=line
@@ -191,7 +189,7 @@ def _row(
             problems.append(
                 Problem("negative", loc=(column,), found=text, expected="a number >= 0", file=file, line=line)
             )
-        numbers[column.lower()] = value
+        numbers[column.lower()] = math.nan if value is None else value
     return problems if problems else (name, numbers)
 
 

@@ -40,6 +40,7 @@ import numpy as np
 from accord.engines.bargaining.backtest import Case
 from accord.engines.bargaining.problem import BargainingProblem
 from accord.errors import InputError, Problem
+from accord.io.cells import finite_float
 from accord.io.yaml_source import read_text
 
 #: The actors of DEU III in the file's column order: Commission, Parliament, then the member states.
@@ -305,11 +306,8 @@ def _number(
     if not raw:
         return None
     expected = "a number from 0 to 100" if high == 100.0 else "a number >= 0"
-    try:
-        value = float(raw)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value):
+    value = finite_float(raw)
+    if value is None:
         problems.append(
             Problem(
                 f"column {column!r}: {what} is not a number", found=repr(raw), expected=expected, file=file, line=line

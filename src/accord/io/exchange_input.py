@@ -24,7 +24,6 @@ file, line, row type and field, what was found and what was expected.
 from __future__ import annotations
 
 import csv
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +32,7 @@ from numpy.typing import NDArray
 
 from accord.engines.bargaining.problem import BargainingProblem
 from accord.errors import InputError, Problem
+from accord.io.cells import finite_float
 from accord.io.yaml_source import read_text
 
 _WHAT = "an exchange-model input file (#A, #P, #M, #D rows)"
@@ -213,11 +213,8 @@ def _once(
 
 def _number(text: str, row: str, name: str, file: str, number: int, problems: list[Problem]) -> float | None:
     """A finite number, or None (and a problem naming the field)."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value):
+    value = finite_float(text)
+    if value is None:
         problems.append(
             Problem(
                 f"{row} row: {name} is not a number",
@@ -228,7 +225,6 @@ def _number(text: str, row: str, name: str, file: str, number: int, problems: li
                 line=number,
             )
         )
-        return None
     return value
 
 
